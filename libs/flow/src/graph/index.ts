@@ -1,1 +1,2 @@
 export * from './flow-graph.js';
+export * from './structure-machine.js';
