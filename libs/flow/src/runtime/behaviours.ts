@@ -91,10 +91,7 @@ export function maxDurationReached(step: Step, node: FlowNode): void {
 export function sayNode(step: Step, node: SayNode): void {
   step.say(node.text, 'say', node.interruptible);
   const back = step.state.returnTo;
-  if (back) {
-    step.state.returnTo = null;
-    return step.resume(back);
-  }
+  if (back) return step.resume(back);
   step.follow('next');
 }
 

@@ -24,14 +24,17 @@ export interface CallContext {
   silences: number;
   /** turn number at which each global last fired */
   cooldown: Record<string, number>;
-  /** the listening node a returning global interrupted */
-  returnTo: string | null;
+  /** the listening node a returning global interrupted, with its counters */
+  returnTo: { node: string; asks: number; nodeTurns: number; silences: number } | null;
   /** the next entry resumes a node interrupted by a returning global */
   resume: boolean;
   /** sequence of listens; a timeout only counts for the listen it was armed for */
   seq: number;
-  /** the pending no-input deadline (epoch ms on the call's clock) and what was being listened for */
-  deadline: { seq: number; at: number; request: ListenRequest } | null;
+  /**
+   * The pending listen: what is listened for and, once the channel has started listening
+   * (after the agent's words are spoken), the no-input deadline in epoch ms on the call's clock.
+   */
+  deadline: { seq: number; at: number | null; request: ListenRequest } | null;
   disposition: string | null;
   optedOut: boolean;
   /** how the callee's last turn came in, for the opt-out record */

@@ -1,4 +1,4 @@
-import { enqueueActions, fromPromise, setup, type AnyEventObject } from 'xstate';
+import { assign, enqueueActions, fromPromise, setup, type AnyEventObject } from 'xstate';
 import { renderTemplate, renderValue } from '../expressions/index.js';
 import { FlowGraph } from '../graph/index.js';
 import type { FlowDocument, FlowNode, LlmNode, QuestionNode, ToolNode } from '../schema/index.js';
@@ -312,6 +312,11 @@ export function compileFlow(flow: FlowDocument) {
     on: {
       ...moves,
       END: { target: `.${ENDED}` },
+      DEADLINE: {
+        actions: assign(({ context, event }) =>
+          context.deadline && context.deadline.seq === event.seq ? { deadline: { ...context.deadline, at: event.at } } : {},
+        ),
+      },
       'CALLEE.HANGUP': { actions: react((step) => calleeHungUp(step, nodeOf(step))) },
       MAX_DURATION: { actions: react((step) => maxDurationReached(step, nodeOf(step))) },
     },

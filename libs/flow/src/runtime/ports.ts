@@ -19,20 +19,33 @@ export interface CallPorts {
   record(event: CallEventBody): void;
   /** values for `{{ secrets.* }}` in tool templates; never recorded */
   secrets: Record<string, string>;
-  /** starts listening and arms the no-input deadline (replacing any earlier one) */
-  listen(deadline: { seq: number; at: number; request: ListenRequest }): void;
+  /** starts listening (after whatever is being said) and arms the no-input deadline, replacing any earlier one */
+  listen(seq: number, request: ListenRequest): void;
   /** speaks through the channel and records the line */
   say(text: string, nodeId: string, purpose: SpeechPurpose, interruptible: boolean): void;
 }
 
 const portsBySystem = new WeakMap<object, CallPorts>();
+/** ports of the actor being created: XState resolves the initial entry actions inside createActor */
+let creating: CallPorts | null = null;
 
 export function bindPorts(system: object, ports: CallPorts): void {
   portsBySystem.set(system, ports);
 }
 
+/** runs `create` (a createActor call) with `ports` visible to the initial step */
+export function creatingWith<T>(ports: CallPorts, create: () => T): T {
+  const previous = creating;
+  creating = ports;
+  try {
+    return create();
+  } finally {
+    creating = previous;
+  }
+}
+
 export function portsOf(system: object): CallPorts {
-  const ports = portsBySystem.get(system);
+  const ports = portsBySystem.get(system) ?? creating;
   if (!ports) throw new Error('No call ports are bound to this actor; start calls with CallSession');
   return ports;
 }

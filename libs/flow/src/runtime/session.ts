@@ -3,7 +3,7 @@ import type { AnsweredBy } from '../schema/index.js';
 import type { LanguageUnderstanding } from '../understanding/types.js';
 import type { CallContext } from './call-context.js';
 import type { CallMachine, CompiledFlow } from './compiler.js';
-import { bindPorts, type CallEventBody, type CallPorts } from './ports.js';
+import { bindPorts, creatingWith, type CallEventBody, type CallPorts } from './ports.js';
 import type {
   CallEvent,
   CallRecord,
@@ -80,10 +80,13 @@ export class CallSession {
       ...(options.attempt !== undefined ? { attempt: options.attempt } : {}),
       ...(options.callId !== undefined ? { callId: options.callId } : {}),
     };
-    this.actor = persisted
-      ? createActor(compiled.machine, { snapshot: persisted.snapshot as never, input })
-      : createActor(compiled.machine, { input });
-    bindPorts(this.actor.system, this.ports());
+    const ports = this.ports();
+    this.actor = creatingWith(ports, () =>
+      persisted
+        ? createActor(compiled.machine, { snapshot: persisted.snapshot as never, input })
+        : createActor(compiled.machine, { input }),
+    );
+    bindPorts(this.actor.system, ports);
 
     let settle: (record: CallRecord) => void = () => undefined;
     this.result = new Promise<CallRecord>((resolve) => (settle = resolve));
@@ -102,7 +105,8 @@ export class CallSession {
     const maxAt = context.call.startedAt + compiled.env.defaults.maxCallSeconds * 1000;
     this.cancelMaxDuration = this.clock.setTimer(maxAt, () => this.actor.send({ type: 'MAX_DURATION' }));
     // a restored call that was listening listens again, with its original deadline
-    if (persisted && context.deadline) this.listen(context.deadline);
+    const pending = context.deadline;
+    if (persisted && pending) this.listen(pending.seq, pending.request, pending.at ?? this.clock.now() + pending.request.timeoutMs);
   }
 
   get done(): boolean {
@@ -166,7 +170,7 @@ export class CallSession {
       optOut: this.options.optOut ?? noOptOut,
       secrets: this.options.secrets ?? {},
       record: (event) => this.record(event),
-      listen: (deadline) => this.listen(deadline),
+      listen: (seq, request) => this.listen(seq, request, this.clock.now() + request.timeoutMs),
       say: (text, nodeId, purpose, interruptible) => {
         this.record({ type: 'agent.said', nodeId, text, purpose });
         void channel.say(text, { nodeId, purpose, interruptible });
@@ -174,11 +178,13 @@ export class CallSession {
     };
   }
 
-  private listen(deadline: { seq: number; at: number; request: ListenRequest }): void {
+  /** arms the deadline, keeps it in the machine's context (so it persists) and listens */
+  private listen(seq: number, request: ListenRequest, at: number): void {
     this.cancelDeadline?.();
-    this.listening = { seq: deadline.seq, request: deadline.request };
-    this.cancelDeadline = this.clock.setTimer(deadline.at, () => this.timeout(deadline.seq));
-    this.options.channel.listen(deadline.request);
+    this.listening = { seq, request };
+    this.cancelDeadline = this.clock.setTimer(at, () => this.timeout(seq));
+    this.actor.send({ type: 'DEADLINE', seq, at });
+    this.options.channel.listen(request);
   }
 
   private timeout(seq: number): void {

@@ -20,6 +20,7 @@ export type MachineEvent =
   | { type: 'CALLEE.HANGUP' }
   | { type: 'TIMEOUT'; seq: number }
   | { type: 'MAX_DURATION' }
+  | { type: 'DEADLINE'; seq: number; at: number }
   | { type: 'RETRY' }
   | { type: 'HELLO' }
   | { type: 'END' }
@@ -83,11 +84,10 @@ export class Step {
     if (this.state.calleeGone) return this.end('callee_hung_up');
     const seq = this.state.seq + 1;
     const full: ListenRequest = { nodeId: this.state.node, ...request };
-    const deadline = { seq, at: this.ports.clock.now() + request.timeoutMs, request: full };
     this.state.seq = seq;
-    this.state.deadline = deadline;
+    this.state.deadline = { seq, at: null, request: full };
     const { ports } = this;
-    this.effects.push(() => ports.listen(deadline));
+    this.effects.push(() => ports.listen(seq, full));
   }
 
   /** follows the outcome edge `handle` of the current node */
@@ -108,11 +108,16 @@ export class Step {
     this.next = { type: `GOTO.${target}` };
   }
 
-  /** returns to a node interrupted by a returning global (an entry, not a new visit) */
-  resume(target: string): void {
-    this.state.resume = true;
-    this.state.deadline = null;
-    this.next = { type: `GOTO.${target}` };
+  /** returns to the node a returning global interrupted: an entry, not a new visit; its counters come back */
+  resume(back: NonNullable<CallContext['returnTo']>): void {
+    const s = this.state;
+    s.resume = true;
+    s.returnTo = null;
+    s.deadline = null;
+    s.asks = back.asks;
+    s.nodeTurns = back.nodeTurns;
+    s.silences = back.silences;
+    this.next = { type: `GOTO.${back.node}` };
   }
 
   retry(): void {
@@ -129,7 +134,7 @@ export class Step {
     const s = this.state;
     s.cooldown = { ...s.cooldown, [global.id]: s.turns };
     this.record({ type: 'global.fired', globalId: global.id, nodeId: s.node, goto: global.goto });
-    s.returnTo = global.return ? s.node : null;
+    s.returnTo = global.return ? { node: s.node, asks: s.asks, nodeTurns: s.nodeTurns, silences: s.silences } : null;
     this.goto(global.goto);
   }
 
