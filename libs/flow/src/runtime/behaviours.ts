@@ -293,17 +293,24 @@ export function llmSilent(step: Step, node: LlmNode): void {
 const GLOBAL_PREFIX = 'global:';
 const EDGE_PREFIX = 'edge:';
 
-/** what the current node listens for, for the understanding port */
-export function understandRequest(
-  env: FlowEnv,
-  context: CallContext,
-  node: QuestionNode | LlmNode,
-  text: string,
-  now: number,
-): UnderstandRequest {
-  const turn = context.turns + 1;
-  const candidates: IntentCandidate[] = [];
-  for (const global of env.graph.globalsFor(node.id)) {
+/**
+ * The intent candidates of a listening node: its intent globals, then its intent edges.
+ * Built once per node and per set of globals on cooldown, so a turn allocates nothing here
+ * and the understanding port can cache its compiled matchers by identity.
+ */
+const candidateCache = new WeakMap<FlowEnv, Map<string, IntentCandidate[]>>();
+
+function intentCandidates(env: FlowEnv, context: CallContext, node: QuestionNode | LlmNode, turn: number) {
+  const globals = env.graph.globalsFor(node.id).filter((g) => g.trigger.kind === 'intent');
+  let cooling = '';
+  for (const g of globals) if (!cooled(context, g, turn)) cooling += `${g.id},`;
+  let byNode = candidateCache.get(env);
+  if (!byNode) candidateCache.set(env, (byNode = new Map()));
+  const key = `${node.id}|${cooling}`;
+  let candidates = byNode.get(key);
+  if (candidates) return candidates;
+  candidates = [];
+  for (const global of globals) {
     if (global.trigger.kind !== 'intent' || !cooled(context, global, turn)) continue;
     const { intent, prompt, examples } = global.trigger;
     candidates.push({
@@ -323,9 +330,21 @@ export function understandRequest(
       ...(edge.label ? { label: edge.label } : {}),
     });
   }
+  byNode.set(key, candidates);
+  return candidates;
+}
+
+/** what the current node listens for, for the understanding port */
+export function understandRequest(
+  env: FlowEnv,
+  context: CallContext,
+  node: QuestionNode | LlmNode,
+  text: string,
+  now: number,
+): UnderstandRequest {
   return {
     text,
-    candidates,
+    candidates: intentCandidates(env, context, node, context.turns + 1),
     ...(node.type === 'question' && node.input !== 'dtmf'
       ? { capture: { type: node.capture.type, ...(node.capture.values ? { values: node.capture.values } : {}) } }
       : {}),

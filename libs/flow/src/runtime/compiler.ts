@@ -73,7 +73,7 @@ export function compileFlow(flow: FlowDocument) {
       const step = new Step(context as CallContext, portsOf(system), env);
       reaction(step, event);
       const patch = changes(step);
-      if (Object.keys(patch).length > 0) enqueue.assign(patch);
+      if (patch) enqueue.assign(patch);
       for (const effect of step.effects) enqueue(effect);
       if (step.next) enqueue.raise(step.next as AnyEventObject);
     });

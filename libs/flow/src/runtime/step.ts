@@ -150,21 +150,25 @@ export class Step {
   }
 }
 
+/** `call` as templates and conditions see it; the context's `call` never changes, so it is built once */
+const callScopes = new WeakMap<CallContext['call'], Record<string, unknown>>();
+
 /** variables + built-ins (`call`, `turn`, `meta`) visible to templates and conditions */
 export function scopeOf(env: FlowEnv, context: CallContext): Record<string, unknown> {
-  return {
-    ...context.vars,
-    call: { ...context.call, startedAt: new Date(context.call.startedAt).toISOString() },
-    turn: { count: context.turns },
-    meta: env.flow.meta,
-  };
+  let call = callScopes.get(context.call);
+  if (!call) {
+    call = { ...context.call, startedAt: new Date(context.call.startedAt).toISOString() };
+    callScopes.set(context.call, call);
+  }
+  return { ...context.vars, call, turn: { count: context.turns }, meta: env.flow.meta };
 }
 
-/** the context keys a step changed, for `assign` */
-export function changes(step: Step): Partial<CallContext> {
-  const patch: Partial<CallContext> = {};
-  for (const key of Object.keys(step.state) as Array<keyof CallContext>) {
-    if (step.state[key] !== step.before[key]) (patch as Record<string, unknown>)[key] = step.state[key];
+/** the context keys a step changed, for `assign` (null when nothing changed) */
+export function changes(step: Step): Partial<CallContext> | null {
+  let patch: Partial<CallContext> | null = null;
+  for (const key in step.state) {
+    const k = key as keyof CallContext;
+    if (step.state[k] !== step.before[k]) ((patch ??= {}) as Record<string, unknown>)[k] = step.state[k];
   }
   return patch;
 }
