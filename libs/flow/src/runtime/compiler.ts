@@ -379,16 +379,21 @@ async function runTool(
   let input: Record<string, unknown>;
   let request: { method: string; url: string; headers: Record<string, string>; body?: unknown } | undefined;
   try {
-    const withSecrets = { ...scope, secrets: ports.secrets };
-    input = (node.input ? renderValue(node.input, withSecrets, options) : {}) as Record<string, unknown>;
+    // the node's input is recorded, so it never sees secrets; the tool's own templates do
+    input = (node.input ? renderValue(node.input, scope, options) : {}) as Record<string, unknown>;
     if (tool.kind === 'http') {
-      const toolScope = { ...withSecrets, input };
+      const toolScope = { ...scope, secrets: ports.secrets, input };
       const body =
         tool.body !== undefined ? renderValue(tool.body, toolScope, options) : tool.method === 'GET' ? undefined : input;
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(tool.headers ?? {})) {
+        const rendered = renderTemplate(value, toolScope, options);
+        if (rendered !== '') headers[name] = rendered;
+      }
       request = {
         method: tool.method,
         url: renderTemplate(tool.url, toolScope, options),
-        headers: renderValue(tool.headers ?? {}, toolScope, options) as Record<string, string>,
+        headers,
         ...(body !== undefined ? { body } : {}),
       };
     }
