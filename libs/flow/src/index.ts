@@ -6,3 +6,4 @@ export * from './understanding/index.js';
 export * from './runtime/index.js';
 export * from './simulator/index.js';
 export * from './scenarios/index.js';
+export * from './diff/index.js';
