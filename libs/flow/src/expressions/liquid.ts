@@ -2,6 +2,7 @@ import { Liquid, type Template } from 'liquidjs';
 import { BoundedCache } from './bounded-cache.js';
 import { ExpressionError, type ParseOutcome } from './expression-error.js';
 import { DEFAULT_DATE_FORMAT, strftime, toInstant, type Zone } from './liquid-date.js';
+import { formatPhone, spellDigits } from './liquid-speech.js';
 
 /**
  * Liquid for texts, prompts, tool URLs/headers/bodies and transfer targets.
@@ -12,6 +13,8 @@ import { DEFAULT_DATE_FORMAT, strftime, toInstant, type Zone } from './liquid-da
  * - The `date` filters format in the call's time zone (`options.timezone`, IANA, DST
  *   correct) and read ISO strings; a bare `YYYY-MM-DD`, `HH:mm` or offset-less datetime is
  *   a wall-clock value in that zone, so a captured date never shifts by a day.
+ * - `phone` and `digits` shape numbers for speech (liquid-speech.ts):
+ *   `{{ meta.callbackNumber | phone }}` → "1-800-555-0142", `{{ code | digits }}` → "0 1 4 2".
  */
 
 export interface RenderOptions {
@@ -56,6 +59,8 @@ function createEngine(keepOutputType: boolean): Liquid {
   liquid.registerFilter('date_to_long_string', (v: unknown, type?: unknown, style?: unknown) =>
     formatDate(v, stringDateFormat('%B', type, style)),
   );
+  liquid.registerFilter('phone', (v: unknown, country?: unknown) => formatPhone(v, country));
+  liquid.registerFilter('digits', (v: unknown) => spellDigits(v));
   return liquid;
 }
 

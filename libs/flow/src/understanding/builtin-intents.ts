@@ -1,6 +1,7 @@
 import type { BuiltinIntent } from '../schema/index.js';
 import { FirstWordIndex, topLevelAlternatives } from './first-words.js';
 import { CLAUSE_BREAK, stem, type NormalizedText } from './normalize.js';
+import { questionFlags } from './questions.js';
 
 /**
  * The built-in intents every flow may rely on (FLOW-LANGUAGE.md "Globals"), recognised
@@ -77,6 +78,16 @@ function phrase(source: string, anchor?: Anchor): string {
 type StanceKind = 'yes' | 'no' | 'unsure' | 'neutral';
 type StanceEntry = readonly [source: string, kind: StanceKind, weight: number, anchor?: Anchor];
 
+/**
+ * Asking to change the booking declines it as it stands: to "Can you make it?", "I need to
+ * reschedule" and "can we move it?" say no. Said with an answer beside it, the last stance
+ * wins as usual ("yes... actually I need to reschedule" → no).
+ */
+const CHANGE =
+  '(?:(?:reschedule|rebook|postpone|rearrange)(?: it| that| this| (?:my|the|our|this) (?:appointment|visit|booking|reservation))?|' +
+  '(?:move|change|switch|push|shift|bump) (?:it|that|this|(?:my|the|our|this) (?:appointment|visit|time|date|day|booking|slot|reservation)))';
+const CHANGE_VERB = '(?:reschedule|rebook|postpone|rearrange|cancel|move|change|switch|push|shift|bump)';
+
 const STANCE_LEXICON: readonly StanceEntry[] = [
   // yes
   ['yes|yeah|yep|yup|uhhuh|aye|yes please|yes sir|yes maam|yes mam|yeah sure|sure thing', 'yes', 0.95],
@@ -144,6 +155,18 @@ const STANCE_LEXICON: readonly StanceEntry[] = [
     0.85,
   ],
   ['something came up|(?:i|we) (?:need|have|want) to cancel|(?:i am|we are) not available', 'no', 0.7],
+  [
+    `(?:i|we) (?:would like|would love|would prefer|would rather|need|have|want|will need|will have|might need|might have|may need|may have|got|had) to ${CHANGE}`,
+    'no',
+    0.8,
+  ],
+  [`(?:can|could|may) (?:we|i|you) (?:please )?${CHANGE}|let us ${CHANGE}`, 'no', 0.8],
+  [
+    '(?:i|we) (?:need|want|would like|would prefer|prefer) (?:a |to find a |to pick a )?(?:different|new|later|earlier|other) (?:time|day|date|slot|appointment)',
+    'no',
+    0.75,
+  ],
+  ['(?:reschedule|rebook|postpone)(?: it)?(?: please)?', 'no', 0.75, 'whole'],
   ['(?:i am|we are) (?:good|okay|fine|all set)(?: thanks| thank you)?', 'no', 0.7, 'end'],
   // unsure: cancels the stance when it comes last
   ['i do not know|do not know|dunno|not sure|i am not sure|unsure|maybe|perhaps|possibly|not certain', 'unsure', 0.8],
@@ -158,6 +181,18 @@ const STANCE_LEXICON: readonly StanceEntry[] = [
   ['right (?:now|away|here|there|back|after|before|then|on|when|number|person|one|time)', 'neutral', 0],
   ['no matter|if not|or not|whether or not|not only|who am i speaking (?:to|with)|who is speaking', 'neutral', 0],
   ['am i speaking|thank you|thanks|the right|is it|never mind|nevermind', 'neutral', 0],
+  // "what kind of panels", "that sort of thing": a noun, not the hedge "kind of" (yes)
+  [
+    '(?:what|which|that|this|the|a|any|some|every|all|these|those|my|your|our|their|his|her|its)(?: (?:same|other|different|right|wrong|best|new|whole|certain))? (?:kind|sort|type)s? of',
+    'neutral',
+    0,
+  ],
+  // a need for a change denied is no answer of its own: "yes, no need to reschedule" is a yes
+  [
+    `no need to ${CHANGE_VERB}|(?:(?:i|we) )?(?:do not|does not|will not|would not|should not) (?:need|have) to ${CHANGE_VERB}`,
+    'neutral',
+    0,
+  ],
 ];
 
 interface LexiconGroup {
@@ -191,15 +226,35 @@ function lexiconGroup(word: string): LexiconGroup | undefined {
   return group;
 }
 
+/** char offsets of the tokens of `text` that belong to an information question */
+function questionOffsets(text: string): ReadonlySet<number> | undefined {
+  const tokens = text.split(' ');
+  const flags = questionFlags(tokens);
+  if (!flags.includes(true)) return undefined;
+  const offsets = new Set<number>();
+  let offset = 0;
+  tokens.forEach((token, i) => {
+    if (flags[i]) offsets.add(offset);
+    offset += token.length + 1;
+  });
+  return offsets;
+}
+
+/**
+ * The callee's yes/no in a normalised turn. Words of an information question carry none:
+ * "what kind of panels do you use?" is no hedged yes, "is that okay?" no agreement (a
+ * stance said before the question still counts: "sure, what time works?").
+ */
 export function detectStance(text: string): Stance | undefined {
   let last: { kind: StanceKind; weight: number } | undefined;
   let sawYes = false;
   let sawNo = false;
   let strongestYes = 0;
   let strongestNo = 0;
+  const asked = questionOffsets(text);
   for (let at = 0; at < text.length;) {
     const space = text.indexOf(' ', at);
-    const group = lexiconGroup(text.slice(at, space === -1 ? undefined : space));
+    const group = asked?.has(at) ? undefined : lexiconGroup(text.slice(at, space === -1 ? undefined : space));
     let match: RegExpExecArray | null = null;
     if (group !== undefined) {
       group.regex.lastIndex = at;

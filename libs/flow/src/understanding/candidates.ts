@@ -4,7 +4,8 @@ import { CompileCache } from './compile-cache.js';
 import { keywordConfidence, keywordWeight, keywordsOf, type Keyword } from './keywords.js';
 import { CLAUSE_BREAK, hasNegation, normalize, stemsMatch } from './normalize.js';
 import type { IntentCandidate } from './types.js';
-import { stemOccurrences, type Utterance } from './utterance.js';
+import { hasQuestion } from './questions.js';
+import { stemOccurrences, type StemOccurrence, type Utterance } from './utterance.js';
 
 /**
  * Placing a turn against the candidates a listening node offers (globals, then intent
@@ -26,6 +27,16 @@ import { stemOccurrences, type Utterance } from './utterance.js';
  * The best candidate wins; ties go to the earlier one. A candidate standing for opt_out
  * that matched through the built-in wins over everything else: a do-not-call request
  * must not lose to an intent edge that happens to score higher.
+ *
+ * Information questions (questions.ts: "what kind of panels do you use?", "how much is
+ * the consultation?", "do you do roofs?") ask; they neither agree nor state. They carry no
+ * yes/no, and their words count only for candidates that take questions: one whose prompt
+ * or label is about asking ("asks about pricing"), one with a question among its examples,
+ * or one described by topic alone ("Pricing"). A candidate whose examples are all
+ * statements, or whose description is a decision ("agrees to", "wants", "asks for"), is
+ * matched on the rest of the turn only: "yeah, I'd like a consultation, how much is it?"
+ * still agrees, "what is a consultation?" does not. Requests phrased as questions ("can
+ * you send someone out?") are not information questions.
  */
 
 export const BUILTIN_THRESHOLD = 0.6;
@@ -43,6 +54,8 @@ export interface CandidateMatch {
 interface CompiledExample {
   readonly stems: readonly string[];
   readonly negated: boolean;
+  /** the example is itself an information question ("how much does it cost?") */
+  readonly asks: boolean;
   /** a bare yes/no example: matched through the stance only */
   readonly stance?: boolean;
   /** the specific built-in this example is a phrasing of */
@@ -55,7 +68,16 @@ interface CompiledCandidate {
   readonly builtinFactor: number;
   readonly examples: readonly CompiledExample[];
   readonly keywords: readonly Keyword[];
+  /** the words of an information question may place a turn on it (see above) */
+  readonly takesQuestions: boolean;
 }
+
+/** a prompt or label about asking for information */
+const ASKS_FOR_INFORMATION =
+  /\b(?:asks?|asking|asked) (?:about|whether|if|how|what|why|when|where|which|who|a question|questions)\b|\bquestions?\b|\bwants? to know\b|\bwonder(?:s|ing)?\b|\binquir[a-z]*|\benquir[a-z]*|\bcurious\b/;
+/** a prompt or label about a decision or a request, which a question does not make */
+const DECISION =
+  /\b(?:agrees?|accepts?|consents?|confirms?|declines?|refuses?|rejects?|wants?|would like|asks? for|requests?|books?|signs? up|interested|ready|says? (?:yes|no)|chooses?|picks?|prefers?)\b/;
 
 /** prompts and labels that describe a built-in intent; checked in this order */
 const DESCRIPTORS: ReadonlyArray<readonly [BuiltinIntent, RegExp]> = [
@@ -126,6 +148,7 @@ function compileExample(example: string): CompiledExample {
   return {
     stems,
     negated: hasNegation(tokens) && phrased.builtin === undefined,
+    asks: hasQuestion(normalized.tokens),
     ...(phrased.stanceOnly ? { stance: phrased.builtin === 'yes' } : {}),
     ...(phrased.builtin !== undefined && !phrased.stanceOnly ? { builtin: phrased.builtin } : {}),
   };
@@ -148,6 +171,14 @@ function impliedBuiltin(candidate: IntentCandidate, examples: readonly CompiledE
   return undefined;
 }
 
+function takesQuestions(candidate: IntentCandidate, examples: readonly CompiledExample[]): boolean {
+  const description = normalize(`${candidate.label ?? ''} . ${candidate.prompt ?? ''}`).text;
+  if (ASKS_FOR_INFORMATION.test(description)) return true;
+  if (examples.some((e) => e.asks)) return true;
+  if (examples.length > 0) return false;
+  return !DECISION.test(description);
+}
+
 function compileCandidate(candidate: IntentCandidate): CompiledCandidate {
   const examples = (candidate.examples ?? []).filter((e) => e.trim() !== '').map(compileExample);
   const builtin = candidate.intent ?? impliedBuiltin(candidate, examples);
@@ -158,6 +189,7 @@ function compileCandidate(candidate: IntentCandidate): CompiledCandidate {
     builtinFactor: candidate.intent !== undefined ? 1 : IMPLIED_FACTOR,
     examples,
     keywords: describedOnlyByWords ? keywordsOf(`${candidate.label ?? ''} . ${candidate.prompt ?? ''}`) : [],
+    takesQuestions: takesQuestions(candidate, examples),
   };
 }
 
@@ -170,12 +202,11 @@ const listCache = new CompileCache<readonly IntentCandidate[], readonly Compiled
   (list) => list.map(compileCandidate),
 );
 
-function exampleSimilarity(example: CompiledExample, utterance: Utterance): number {
+function exampleSimilarity(example: CompiledExample, utterance: Utterance, turn: readonly StemOccurrence[]): number {
   const scores = utterance.detection.scores;
   if (example.stance !== undefined) return scores[example.stance ? 'yes' : 'no'] ?? 0;
   const viaBuiltin = example.builtin === undefined ? 0 : (scores[example.builtin] ?? 0);
   if (example.stems.length === 0) return viaBuiltin;
-  const turn = utterance.stems;
   if (turn.length === 0) return viaBuiltin;
   let exampleHits = 0;
   for (const s of example.stems) if (turn.some((o) => stemsMatch(o.stem, s))) exampleHits++;
@@ -199,12 +230,14 @@ function scoreCandidate(candidate: CompiledCandidate, utterance: Utterance): Can
     if (raw >= BUILTIN_THRESHOLD) builtinScore = raw;
   }
   let similarity = 0;
+  // the words of an information question count only for candidates that take questions
+  const turn = candidate.takesQuestions ? utterance.stems : utterance.statementStems;
   for (const example of candidate.examples) {
-    const s = exampleSimilarity(example, utterance);
+    const s = exampleSimilarity(example, utterance, turn);
     if (s > similarity) similarity = s;
   }
   if (candidate.keywords.length > 0) {
-    similarity = Math.max(similarity, keywordConfidence(keywordWeight(candidate.keywords, utterance)));
+    similarity = Math.max(similarity, keywordConfidence(keywordWeight(candidate.keywords, utterance, turn)));
   }
   if (similarity < SIMILARITY_THRESHOLD) similarity = 0;
   return builtinScore >= similarity

@@ -1,5 +1,5 @@
 import type { ChoiceValue } from '../schema/index.js';
-import { detectIntents, isStanceStem } from './builtin-intents.js';
+import { detectIntents, detectStance, isStanceStem } from './builtin-intents.js';
 import { CompileCache } from './compile-cache.js';
 import { synonymsOf } from './keywords.js';
 import { CLAUSE_BREAK, normalize, stemsMatch } from './normalize.js';
@@ -14,9 +14,17 @@ import { stemOccurrences, type Utterance } from './utterance.js';
  * 2. a position: "the first one", "number two", "option 3", "the last one", or a bare
  *    "two" when no label holds a number;
  * 3. a word only one value has ("tuesday" when the other values are other days), or a
- *    word of the same family (keywords.ts: "move" for "Reschedule");
- * 4. the callee's yes/no when exactly one value means yes (or no): "yeah" → `confirm`
- *    for a value labelled "Yes, confirm".
+ *    word of the same family (keywords.ts: "move" for "Reschedule"). Words are compared
+ *    by stem, then by their own form: "billing" shares its concept (pay) with "payment
+ *    plan" but is still a word only "billing team" has. A word a value negates ("can't
+ *    pay right now") belongs to it only when the turn negates it too ("I can't pay
+ *    today"), so "I can pay today" goes to the value that pays;
+ * 4. the callee's yes/no when exactly one value means yes (or no). A value means yes/no
+ *    as an answer when its words say one ("Yes, confirm", "no", "Correct"): any yes or
+ *    no picks it ("yeah" → `confirm`). A value that only describes something in
+ *    positive or negative words ("not good" for `poor`, "not yet" for `need_time`) is
+ *    picked by a turn that describes too ("not great", "not right now"), never by a bare
+ *    "no"/"yes"/"nope, thanks", which would otherwise land on it for want of any words.
  */
 
 export interface ChoiceMatch {
@@ -34,14 +42,20 @@ interface CompiledValue {
   readonly id: string;
   /** normalised phrases: id, label, synonyms */
   readonly phrases: readonly CompiledPhrase[];
-  /** the yes/no this value stands for, when its phrases say one */
+  /** the yes/no this value stands for as an answer, when its phrases say one ("Yes, confirm") */
   readonly stance?: boolean;
+  /** the yes/no its phrases describe without answering ("not good", "great", "not yet") */
+  readonly describedStance?: boolean;
 }
 
 interface CompiledChoice {
   readonly values: readonly CompiledValue[];
   /** a stem → the only value it appears in */
   readonly distinctive: ReadonlyMap<string, number>;
+  /** a word's own form (surface stem) → the only value it appears in */
+  readonly distinctiveSurface: ReadonlyMap<string, number>;
+  /** a stem → the only value that negates it ("can't pay right now") */
+  readonly distinctiveNegated: ReadonlyMap<string, number>;
   /** some label holds a number: a bare "two" is then not a position */
   readonly numericLabels: boolean;
 }
@@ -51,13 +65,53 @@ const cache = new CompileCache<readonly ChoiceValue[], CompiledChoice>(
   compileChoice,
 );
 
+/** words that answer yes or no by themselves (normalised tokens) */
+const ANSWER_WORDS: Readonly<Record<string, boolean>> = {
+  yes: true,
+  yeah: true,
+  yep: true,
+  yup: true,
+  uhhuh: true,
+  aye: true,
+  affirmative: true,
+  sure: true,
+  correct: true,
+  confirm: true,
+  confirmed: true,
+  agree: true,
+  accept: true,
+  no: false,
+  nope: false,
+  nah: false,
+  uhuh: false,
+  negative: false,
+  incorrect: false,
+  decline: false,
+  refuse: false,
+};
+
+function addOwner(owners: Map<string, Set<number>>, key: string, index: number): void {
+  const set = owners.get(key) ?? new Set<number>();
+  set.add(index);
+  owners.set(key, set);
+}
+
+function soleOwners(owners: ReadonlyMap<string, ReadonlySet<number>>): Map<string, number> {
+  const sole = new Map<string, number>();
+  for (const [key, set] of owners) if (set.size === 1) sole.set(key, [...set][0] ?? 0);
+  return sole;
+}
+
 function compileChoice(values: readonly ChoiceValue[]): CompiledChoice {
   const stemOwners = new Map<string, Set<number>>();
+  const surfaceOwners = new Map<string, Set<number>>();
+  const negatedOwners = new Map<string, Set<number>>();
   let numericLabels = false;
   const compiled = values.map((value, index): CompiledValue => {
     const sources = [value.id.replace(/_/g, ' '), value.label, ...(value.synonyms ?? [])];
     const phrases: CompiledPhrase[] = [];
     let stance: boolean | undefined;
+    let describedStance: boolean | undefined;
     for (const source of sources) {
       const normalized = normalize(source);
       const tokens = normalized.tokens.filter((t) => t !== CLAUSE_BREAK);
@@ -67,25 +121,36 @@ function compileChoice(values: readonly ChoiceValue[]): CompiledChoice {
       const occurrences = stemOccurrences(tokens);
       const topicWords = occurrences.filter((o) => !isStanceStem(o.stem)).length;
       const phraseStance = detection.stance?.value;
-      if (phraseStance !== undefined && topicWords <= 1) stance ??= phraseStance;
+      if (phraseStance !== undefined && topicWords <= 1) {
+        if (tokens.some((t) => ANSWER_WORDS[t] === phraseStance)) stance ??= phraseStance;
+        else describedStance ??= phraseStance;
+      }
       phrases.push({ text: tokens.join(' '), ...(phraseStance === undefined ? {} : { stance: phraseStance }) });
       // a bare "yes"/"great" is matched whole (above) or by stance, never word by word
       if (phraseStance !== undefined && topicWords === 0) continue;
-      for (const { stem: s } of occurrences) {
-        for (const word of [s, ...synonymsOf(s)]) {
-          const owners = stemOwners.get(word) ?? new Set<number>();
-          owners.add(index);
-          stemOwners.set(word, owners);
+      for (const { stem: s, surface, negated } of occurrences) {
+        if (negated) {
+          addOwner(negatedOwners, s, index);
+          continue;
         }
+        for (const word of [s, ...synonymsOf(s)]) addOwner(stemOwners, word, index);
+        addOwner(surfaceOwners, surface, index);
       }
     }
-    return { id: value.id, phrases, ...(stance === undefined ? {} : { stance }) };
+    return {
+      id: value.id,
+      phrases,
+      ...(stance === undefined ? {} : { stance }),
+      ...(describedStance === undefined ? {} : { describedStance }),
+    };
   });
-  const distinctive = new Map<string, number>();
-  for (const [s, owners] of stemOwners) {
-    if (owners.size === 1) distinctive.set(s, [...owners][0] ?? 0);
-  }
-  return { values: compiled, distinctive, numericLabels };
+  return {
+    values: compiled,
+    distinctive: soleOwners(stemOwners),
+    distinctiveSurface: soleOwners(surfaceOwners),
+    distinctiveNegated: soleOwners(negatedOwners),
+    numericLabels,
+  };
 }
 
 const PHRASE_NEGATORS = new Set(['not', 'never', 'except', 'without']);
@@ -169,16 +234,9 @@ function byPosition(utterance: Utterance, choice: CompiledChoice): ChoiceMatch |
 function byDistinctiveWord(utterance: Utterance, choice: CompiledChoice): ChoiceMatch | undefined {
   const hits = new Map<number, number>();
   for (const occurrence of utterance.stems) {
-    if (occurrence.negated) continue;
-    let owner = choice.distinctive.get(occurrence.stem);
-    if (owner === undefined) {
-      for (const [s, index] of choice.distinctive) {
-        if (stemsMatch(s, occurrence.stem)) {
-          owner = index;
-          break;
-        }
-      }
-    }
+    const owner = occurrence.negated
+      ? choice.distinctiveNegated.get(occurrence.stem)
+      : (ownerOf(choice.distinctive, occurrence.stem) ?? choice.distinctiveSurface.get(occurrence.surface));
     if (owner !== undefined) hits.set(owner, (hits.get(owner) ?? 0) + 1);
   }
   let best = -1;
@@ -196,11 +254,39 @@ function byDistinctiveWord(utterance: Utterance, choice: CompiledChoice): Choice
   return { value: value.id, confidence: Math.min(0.85, 0.7 + 0.075 * (bestHits - 1)) };
 }
 
+/** the value owning a stem, exactly or with a slip in a long word */
+function ownerOf(distinctive: ReadonlyMap<string, number>, stem: string): number | undefined {
+  const exact = distinctive.get(stem);
+  if (exact !== undefined) return exact;
+  for (const [s, index] of distinctive) if (stemsMatch(s, stem)) return index;
+  return undefined;
+}
+
 function byStance(utterance: Utterance, choice: CompiledChoice): ChoiceMatch | undefined {
   const stance = utterance.detection.stance;
   if (stance === undefined) return undefined;
-  const matching = choice.values.filter((v) => v.stance === stance.value);
-  const only = matching[0];
-  if (only === undefined || matching.length > 1) return undefined;
-  return { value: only.id, confidence: Math.min(0.8, stance.confidence) };
+  const confidence = Math.min(0.8, stance.confidence);
+  const answering = choice.values.filter((v) => v.stance === stance.value);
+  if (answering.length > 1) return undefined;
+  const [answer] = answering;
+  if (answer !== undefined) return { value: answer.id, confidence };
+  const describing = choice.values.filter((v) => v.describedStance === stance.value);
+  const [described] = describing;
+  if (described === undefined || describing.length > 1) return undefined;
+  return describesStance(utterance, stance.value) ? { value: described.id, confidence } : undefined;
+}
+
+/**
+ * Whether the turn says its yes/no in words beyond the bare answer: "not great" or "no,
+ * not great" do, "no", "nope, thanks" and "yes" do not.
+ */
+function describesStance(utterance: Utterance, value: boolean): boolean {
+  const rest: string[] = [];
+  for (const token of utterance.normalized.tokens) {
+    if (ANSWER_WORDS[token] !== undefined) continue;
+    if (token === CLAUSE_BREAK && (rest.length === 0 || rest[rest.length - 1] === CLAUSE_BREAK)) continue;
+    rest.push(token);
+  }
+  if (rest[rest.length - 1] === CLAUSE_BREAK) rest.pop();
+  return rest.length > 0 && detectStance(rest.join(' '))?.value === value;
 }

@@ -1,5 +1,5 @@
 import { normalize, stem, stemsMatch } from './normalize.js';
-import { stemOccurrences, type Utterance } from './utterance.js';
+import { stemOccurrences, type StemOccurrence, type Utterance } from './utterance.js';
 
 /**
  * Keywords taken from a description ("The callee wants to reschedule", "reason for
@@ -138,12 +138,16 @@ export function keywordsOf(description: string): Keyword[] {
   return keywords;
 }
 
-/** summed weight of the keywords said (and not negated) in the turn */
-export function keywordWeight(keywords: readonly Keyword[], utterance: Utterance): number {
+/** summed weight of the keywords said (and not negated) in the turn, or in some of its words */
+export function keywordWeight(
+  keywords: readonly Keyword[],
+  utterance: Utterance,
+  occurrences: readonly StemOccurrence[] = utterance.stems,
+): number {
   let total = 0;
   for (const keyword of keywords) {
     let best = 0;
-    for (const occurrence of utterance.stems) {
+    for (const occurrence of occurrences) {
       if (occurrence.negated) continue;
       if (stemsMatch(keyword.stem, occurrence.stem)) {
         best = keyword.weight;

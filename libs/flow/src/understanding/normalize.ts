@@ -261,8 +261,18 @@ const CANONICAL_STEMS: Readonly<Record<string, string>> = {
  * "scheduled", "schedules" → "schedul". Enough for matching phrasings; not a lemmatiser.
  */
 export function stem(word: string): string {
+  const w = surfaceStem(word);
+  return CANONICAL_STEMS[w] ?? w;
+}
+
+/**
+ * The stem before concepts are merged: "billing" → "bill" where `stem` gives "pay". A word
+ * can tell choice values apart by its own form when its concept is shared ("billing team"
+ * against "payment plan").
+ */
+export function surfaceStem(word: string): string {
   let w = word;
-  if (w.length <= 3) return CANONICAL_STEMS[w] ?? w;
+  if (w.length <= 3) return w;
   if (w.endsWith('sses')) w = w.slice(0, -2);
   else if (w.endsWith('ies') && w.length > 4) w = `${w.slice(0, -3)}y`;
   else if (w.endsWith('s') && !w.endsWith('ss') && !w.endsWith('us') && !w.endsWith('is')) w = w.slice(0, -1);
@@ -273,7 +283,7 @@ export function stem(word: string): string {
   else if (w.endsWith('ment') && w.length > 7) w = w.slice(0, -4);
   if (w.endsWith('y') && w.length > 3) w = `${w.slice(0, -1)}i`;
   if (w.endsWith('e') && w.length > 3) w = w.slice(0, -1);
-  return CANONICAL_STEMS[w] ?? w;
+  return w;
 }
 
 function undouble(w: string): string {

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, describeConfig, loadConfig } from './config.js';
+
+const TOKEN = 'wt_0123456789abcdef';
+
+function issuesOf(env: Record<string, string | undefined>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.issues;
+    throw error;
+  }
+  throw new Error('expected the configuration to be rejected');
+}
+
+describe('agent loadConfig', () => {
+  it('needs only a worker token on a local machine: no LiveKit, no OpenAI', () => {
+    expect(loadConfig({ WORKER_TOKEN: TOKEN })).toEqual({
+      apiUrl: 'http://127.0.0.1:3000',
+      workerToken: TOKEN,
+      redisUrl: 'redis://127.0.0.1:6379',
+      logLevel: 'info',
+    });
+  });
+
+  it('rejects a missing or short worker token, naming it', () => {
+    expect(issuesOf({})).toEqual([expect.stringMatching(/^WORKER_TOKEN: is required/)]);
+    expect(issuesOf({ WORKER_TOKEN: 'short' })).toEqual([expect.stringMatching(/^WORKER_TOKEN: .*16/)]);
+  });
+
+  it('rejects URLs of the wrong kind, each by name', () => {
+    const issues = issuesOf({
+      WORKER_TOKEN: TOKEN,
+      API_URL: 'ftp://api',
+      REDIS_URL: 'http://redis',
+      LIVEKIT_URL: 'not a url',
+    });
+    expect(issues.map((issue) => issue.split(':')[0]).sort()).toEqual(['API_URL', 'LIVEKIT_URL', 'REDIS_URL']);
+  });
+
+  it('switches real telephony on only with the URL, key and secret together', () => {
+    expect(issuesOf({ WORKER_TOKEN: TOKEN, LIVEKIT_URL: 'wss://lk.example.test' })).toEqual([
+      expect.stringContaining('LIVEKIT_API_KEY and LIVEKIT_API_SECRET are required'),
+    ]);
+    const config = loadConfig({
+      WORKER_TOKEN: TOKEN,
+      LIVEKIT_URL: 'wss://lk.example.test',
+      LIVEKIT_API_KEY: 'key',
+      LIVEKIT_API_SECRET: 'secret',
+      OPENAI_API_KEY: 'sk-test',
+      API_URL: 'http://api:3000/',
+    });
+    expect(config.livekit).toEqual({ url: 'wss://lk.example.test', apiKey: 'key', apiSecret: 'secret' });
+    expect(config.openai).toEqual({ apiKey: 'sk-test' });
+    expect(config.apiUrl).toBe('http://api:3000');
+  });
+
+  it('treats empty variables (docker compose `${X:-}`) as unset', () => {
+    const config = loadConfig({ WORKER_TOKEN: TOKEN, LIVEKIT_URL: '', OPENAI_API_KEY: '', LOG_LEVEL: '' });
+    expect(config.livekit).toBeUndefined();
+    expect(config.openai).toBeUndefined();
+    expect(config.logLevel).toBe('info');
+  });
+
+  it('describes itself without secrets', () => {
+    const config = loadConfig({
+      WORKER_TOKEN: TOKEN,
+      REDIS_URL: 'redis://:hunter2@cache:6379',
+      OPENAI_API_KEY: 'sk-secret',
+    });
+    const described = JSON.stringify(describeConfig(config));
+    expect(described).not.toMatch(/hunter2|sk-secret|wt_0123/);
+    expect(describeConfig(config)).toMatchObject({
+      telephony: 'simulated callee',
+      understanding: 'openai (default endpoint)',
+    });
+  });
+});

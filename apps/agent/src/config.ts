@@ -1,0 +1,91 @@
+import { z } from 'zod';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+// docker compose turns `FOO=${FOO:-}` into an empty string: treat it as "not set".
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === '' ? undefined : value), schema);
+
+const AgentEnvSchema = z.object({
+  API_URL: optional(
+    z.url({ protocol: /^https?$/, error: 'must be an http(s):// URL' }).default('http://127.0.0.1:3000'),
+  ),
+  WORKER_TOKEN: z
+    .string({ error: 'is required: the token the worker presents on the API /internal routes' })
+    .min(16, 'must be at least 16 characters'),
+  REDIS_URL: optional(
+    z.url({ protocol: /^rediss?$/, error: 'must be a redis:// URL' }).default('redis://127.0.0.1:6379'),
+  ),
+  LIVEKIT_URL: optional(
+    z.url({ protocol: /^(wss?|https?)$/, error: 'must be a ws(s):// or http(s):// URL' }).optional(),
+  ),
+  LIVEKIT_API_KEY: optional(z.string().min(1).optional()),
+  LIVEKIT_API_SECRET: optional(z.string().min(1).optional()),
+  OPENAI_API_KEY: optional(z.string().min(1).optional()),
+  OPENAI_BASE_URL: optional(z.url({ protocol: /^https?$/ }).optional()),
+  LOG_LEVEL: optional(z.enum(LOG_LEVELS).default('info')),
+});
+
+/** Validated configuration of the call worker. */
+export interface AgentConfig {
+  apiUrl: string;
+  workerToken: string;
+  redisUrl: string;
+  /** Real telephony when set; otherwise calls go to the simulated callee. */
+  livekit?: { url: string; apiKey: string; apiSecret: string };
+  /** Real speech and language model when set; otherwise the deterministic local understanding. */
+  openai?: { apiKey: string; baseUrl?: string };
+  logLevel: (typeof LOG_LEVELS)[number];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`Invalid configuration:\n${issues.map((issue) => `  - ${issue}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): AgentConfig {
+  const parsed = AgentEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const values = parsed.data;
+  if (values.LIVEKIT_URL && !(values.LIVEKIT_API_KEY && values.LIVEKIT_API_SECRET)) {
+    throw new ConfigError([
+      'LIVEKIT_API_KEY: LIVEKIT_URL is set: LIVEKIT_API_KEY and LIVEKIT_API_SECRET are required with it',
+    ]);
+  }
+  const config: AgentConfig = {
+    apiUrl: values.API_URL.replace(/\/+$/, ''),
+    workerToken: values.WORKER_TOKEN,
+    redisUrl: values.REDIS_URL,
+    logLevel: values.LOG_LEVEL,
+  };
+  if (values.LIVEKIT_URL && values.LIVEKIT_API_KEY && values.LIVEKIT_API_SECRET) {
+    config.livekit = { url: values.LIVEKIT_URL, apiKey: values.LIVEKIT_API_KEY, apiSecret: values.LIVEKIT_API_SECRET };
+  }
+  if (values.OPENAI_API_KEY) {
+    config.openai = {
+      apiKey: values.OPENAI_API_KEY,
+      ...(values.OPENAI_BASE_URL ? { baseUrl: values.OPENAI_BASE_URL } : {}),
+    };
+  }
+  return config;
+}
+
+/** What the worker will use, without a single secret: for the start-up log line. */
+export function describeConfig(config: AgentConfig): Record<string, unknown> {
+  return {
+    apiUrl: config.apiUrl,
+    redis: redactUrl(config.redisUrl),
+    telephony: config.livekit ? `livekit (${config.livekit.url})` : 'simulated callee',
+    understanding: config.openai ? `openai (${config.openai.baseUrl ?? 'default endpoint'})` : 'local, deterministic',
+  };
+}
+
+function redactUrl(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
+}

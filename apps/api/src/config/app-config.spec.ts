@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './app-config.js';
+
+describe('loadConfig', () => {
+  it('fills the defaults of a local machine', () => {
+    expect(loadConfig({})).toEqual({
+      databaseUrl: 'postgres://postgres@127.0.0.1:5432/switchboard',
+      redisUrl: 'redis://127.0.0.1:6379',
+      port: 3000,
+      host: '0.0.0.0',
+      logLevel: 'info',
+    });
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ PORT: '', DATABASE_URL: '' })).toMatchObject({
+      port: 3000,
+      databaseUrl: expect.stringContaining('switchboard'),
+    });
+  });
+
+  it('reads and coerces what is set', () => {
+    expect(
+      loadConfig({
+        DATABASE_URL: 'postgresql://app:pw@db:5432/sb',
+        REDIS_URL: 'rediss://cache:6380',
+        PORT: '8080',
+        LOG_LEVEL: 'debug',
+      }),
+    ).toMatchObject({
+      databaseUrl: 'postgresql://app:pw@db:5432/sb',
+      redisUrl: 'rediss://cache:6380',
+      port: 8080,
+      logLevel: 'debug',
+    });
+  });
+
+  it('names every invalid variable at once', () => {
+    let error: unknown;
+    try {
+      loadConfig({ DATABASE_URL: 'mysql://db/x', REDIS_URL: 'nope', PORT: 'eighty', LOG_LEVEL: 'loud' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const issues = (error as ConfigError).issues.join('\n');
+    for (const name of ['DATABASE_URL', 'REDIS_URL', 'PORT', 'LOG_LEVEL']) expect(issues).toContain(name);
+  });
+});
