@@ -1,5 +1,12 @@
 import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { ActivityModule } from './activity/activity.module.js';
+import { AuthModule } from './auth/auth.module.js';
+import { ZodValidationInterceptor } from './common/validation/zod-validation.interceptor.js';
+import { DocsModule } from './docs/docs.module.js';
+import { FlowsModule } from './flows/flows.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
+import { SimulationsModule } from './simulations/simulations.module.js';
 import type { Logger } from 'pino';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { LoggingModule } from './common/logging/logging.module.js';
@@ -22,8 +29,17 @@ export class AppModule implements NestModule {
         DatabaseModule,
         RedisModule,
         HealthModule,
+        AuthModule,
+        ActivityModule,
+        FlowsModule,
+        SimulationsModule,
+        DocsModule,
+        MetricsModule,
       ],
-      providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
+      providers: [
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+        { provide: APP_INTERCEPTOR, useClass: ZodValidationInterceptor },
+      ],
     };
   }
 
