@@ -1,1 +1,5 @@
 export * from './errors.js';
+export * from './common.js';
+export * from './auth.js';
+export * from './flows.js';
+export * from './simulations.js';
