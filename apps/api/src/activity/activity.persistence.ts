@@ -1,3 +1,3 @@
 /** Entities and migrations of the activity log. */
-export const activityEntities: Function[] = [];
-export const activityMigrations: Function[] = [];
+export const activityEntities: Array<new (...args: never[]) => object> = [];
+export const activityMigrations: Array<new (...args: never[]) => object> = [];

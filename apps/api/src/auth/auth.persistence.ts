@@ -1,3 +1,3 @@
 /** Entities and migrations of tenancy and access (organizations, users, sessions, API keys). */
-export const authEntities: Function[] = [];
-export const authMigrations: Function[] = [];
+export const authEntities: Array<new (...args: never[]) => object> = [];
+export const authMigrations: Array<new (...args: never[]) => object> = [];

@@ -1,3 +1,3 @@
 /** Entities and migrations of flows, drafts and versions. */
-export const flowsEntities: Function[] = [];
-export const flowsMigrations: Function[] = [];
+export const flowsEntities: Array<new (...args: never[]) => object> = [];
+export const flowsMigrations: Array<new (...args: never[]) => object> = [];
