@@ -28,6 +28,14 @@ describe('parseTemplate', () => {
     expect(parseTemplate('{% endif %}')).toMatchObject({ ok: false });
   });
 
+  it('accepts the speech filters phone and digits', () => {
+    expect(parseTemplate('Call us at {{ meta.callbackNumber | phone }}.')).toEqual({ ok: true, identifiers: ['meta'] });
+    expect(parseTemplate('{{ n | phone: "GB" | digits }}, code {{ code | digits }}')).toEqual({
+      ok: true,
+      identifiers: ['n', 'code'],
+    });
+  });
+
   it('refuses unknown filters and file tags', () => {
     expect(parseTemplate('{{ x | shout }}')).toMatchObject({ ok: false, message: expect.stringContaining('shout') });
     expect(parseTemplate('{% include "secrets.txt" %}')).toMatchObject({ ok: false });
@@ -165,5 +173,63 @@ describe('date filter details', () => {
     // rendering the same instant gives the same text whatever process.env.TZ is; the
     // spring-forward gap in New York: 02:30 local does not exist and moves to 03:30
     expect(renderTemplate('{{ t | date: "%H:%M %z" }}', { t: '2026-03-08T02:30' }, NY)).toBe('03:30 -0400');
+  });
+});
+
+describe('speech filters', () => {
+  const phone = (n: unknown, arg = '') => renderTemplate(`{{ n | phone${arg} }}`, { n });
+  const digits = (c: unknown) => renderTemplate('{{ c | digits }}', { c });
+
+  it.each([
+    ['+18005550142', '1-800-555-0142'],
+    ['+12165550143', '1-216-555-0143'],
+    ['+14155550134', '1-415-555-0134'],
+    [' +1 (800) 555-0142 ', '1-800-555-0142'],
+    ['+12165550143;ext=12', '1-216-555-0143 ext. 12'],
+    ['+442079460958', '+44 20 7946 0958'],
+    ['+33142685300', '+33 1 42 68 53 00'],
+    ['+4930901820', '+49 30 901820'],
+  ])('phone: %s → %s', (n, expected) => {
+    expect(phone(n)).toBe(expected);
+  });
+
+  it('reads a national number in the region it is given', () => {
+    expect(phone('020 7946 0958', ': "GB"')).toBe('+44 20 7946 0958');
+    expect(phone('(415) 555-0134', ': "us"')).toBe('1-415-555-0134');
+    expect(phone('+442079460958', ': "US"')).toBe('+44 20 7946 0958');
+  });
+
+  it.each([
+    ['020 7946 0958', '020 7946 0958'],
+    ['call us', 'call us'],
+    ['+1800', '+1800'],
+    ['', ''],
+  ])('phone leaves what is no phone number as it is: %j', (n, expected) => {
+    expect(phone(n)).toBe(expected);
+    expect(phone(n, ': "ZZ"')).toBe(expected);
+  });
+
+  it('phone renders an unset value as nothing', () => {
+    expect(renderTemplate('[{{ missing | phone }}]', {})).toBe('[]');
+    expect(renderValue('{{ n | phone }}', { n: '+18005550142' })).toBe('1-800-555-0142');
+  });
+
+  it.each([
+    ['0142', '0 1 4 2'],
+    [142, '1 4 2'],
+    ['10482', '1 0 4 8 2'],
+    ['415-555-0134', '4 1 5, 5 5 5, 0 1 3 4'],
+    ['(415) 555 0134', '4 1 5, 5 5 5, 0 1 3 4'],
+    ['+18005550142', '1 8 0 0 5 5 5 0 1 4 2'],
+    ['AB12', 'A B 1 2'],
+    ['', ''],
+    ['--', '--'],
+  ])('digits: %j → %j', (c, expected) => {
+    expect(digits(c)).toBe(expected);
+  });
+
+  it('chains: phone, then digits, spells a number in its groups', () => {
+    expect(renderTemplate('{{ n | phone | digits }}', { n: '+18005550142' })).toBe('1, 8 0 0, 5 5 5, 0 1 4 2');
+    expect(renderTemplate('[{{ missing | digits }}]', {})).toBe('[]');
   });
 });

@@ -236,6 +236,23 @@ describe('built-in intents', () => {
     ['I have a manager who handles that', 'ask_human'],
     ["I don't know a good time yet", 'wrong_person'],
     ['never mind', 'no'],
+    // words of a question answer nothing
+    ['what kind of panels do you use?', 'yes'],
+    ['is that okay?', 'yes'],
+    ['do you think so?', 'yes'],
+    ['do I have to?', 'yes'],
+    ['can it be done on Saturday, is that okay?', 'yes'],
+    ['are you sure that is right', 'yes'],
+    ['what sort of discount is that', 'yes'],
+    // "kind of" as a noun is no hedged yes
+    ['that kind of thing happens', 'yes'],
+    ['any type of panel', 'yes'],
+    // a need for a change denied is no answer
+    ['no need to reschedule', 'no'],
+    ["I don't need to reschedule", 'no'],
+    // a change only of something else
+    ['I need to move to Florida', 'no'],
+    ['I changed my mind about the color', 'no'],
   ];
   it.each(NEAR_MISSES)('"%s" is not %s', (text, intent) => {
     expect(detect(text).scores[intent] ?? 0).toBeLessThan(0.6);
@@ -277,6 +294,32 @@ describe('built-in intents', () => {
       const { scores } = detect('yes, who is this?');
       expect(scores.who_is_calling).toBe(0.95);
       expect(scores.yes).toBe(0.6);
+    });
+
+    it('a stance said before a question still counts: "sure, what time works?"', () => {
+      expect(detect('sure, what time works?').stance).toEqual({ value: true, confidence: 0.9 });
+      expect(detect('yes what time works').stance?.value).toBe(true);
+      expect(detect('what kind of panels do you use').stance).toBeUndefined();
+      expect(detect('I kind of want it').stance?.value).toBe(true);
+    });
+
+    it.each(['I need to reschedule', "I'd like to reschedule", 'can we move it', 'I have to change the time'])(
+      '"%s" implies a no (a yes/no capture) but is no "no" intent',
+      (text) => {
+        const { scores, stance } = detect(text);
+        expect(stance).toMatchObject({ value: false, implied: true });
+        expect(scores.no).toBeUndefined();
+        expect(scores.yes).toBeUndefined();
+      },
+    );
+
+    it('asking to change the booking is a no, unless a need for it is denied', () => {
+      expect(detect('I need to reschedule').stance?.value).toBe(false);
+      expect(detect('no, I need to reschedule').scores.no).toBe(0.95);
+      expect(detect('yes, no need to reschedule').stance).toEqual({ value: true, confidence: 0.95 });
+      expect(detect('no, no need to reschedule').stance?.value).toBe(false);
+      // the last stance wins, as everywhere
+      expect(detect('yes... actually I need to reschedule').stance?.value).toBe(false);
     });
 
     it('a stance said twice keeps its clearest wording', () => {

@@ -10,7 +10,10 @@ import { questionFlags } from './questions.js';
  * Two families:
  * - the stance (`yes` / `no`): a lexicon scanned left to right; the LAST stance-bearing
  *   phrase wins ("yes... actually no" → no), an "I'm not sure" at the end cancels it, and a
- *   turn holding both stances is reported with lower confidence;
+ *   turn holding both stances is reported with lower confidence. The words of an
+ *   information question carry none ("what kind of panels do you use?", questions.ts).
+ *   Implied phrases ("I need to reschedule") decide the stance without yes/no words, so
+ *   they give no `yes`/`no` score;
  * - the specific intents (`opt_out`, `ask_human`, `who_is_calling`, `wrong_person`,
  *   `call_back_later`, `repeat`): each a list of weighted patterns. A match is discarded when
  *   the words before it in the same clause negate it ("I don't want to be removed").
@@ -32,6 +35,8 @@ export type IntentScores = Partial<Record<BuiltinIntent, number>>;
 export interface Stance {
   value: boolean;
   confidence: number;
+  /** decided by a phrase that implies the answer without yes/no words ("I need to reschedule") */
+  implied?: true;
 }
 
 export interface IntentDetection {
@@ -76,7 +81,13 @@ function phrase(source: string, anchor?: Anchor): string {
 // ---------------------------------------------------------------- the stance lexicon
 
 type StanceKind = 'yes' | 'no' | 'unsure' | 'neutral';
-type StanceEntry = readonly [source: string, kind: StanceKind, weight: number, anchor?: Anchor];
+/**
+ * `implied`: the phrase states a situation that answers the question ("I need to
+ * reschedule" to "Can you make it?") without saying yes or no. It decides the stance (a
+ * yes/no capture), but gives no `yes`/`no` intent score: an edge whose examples are "no
+ * thanks" is not about rescheduling.
+ */
+type StanceEntry = readonly [source: string, kind: StanceKind, weight: number, anchor?: Anchor, implied?: 'implied'];
 
 /**
  * Asking to change the booking declines it as it stands: to "Can you make it?", "I need to
@@ -159,14 +170,18 @@ const STANCE_LEXICON: readonly StanceEntry[] = [
     `(?:i|we) (?:would like|would love|would prefer|would rather|need|have|want|will need|will have|might need|might have|may need|may have|got|had) to ${CHANGE}`,
     'no',
     0.8,
+    undefined,
+    'implied',
   ],
-  [`(?:can|could|may) (?:we|i|you) (?:please )?${CHANGE}|let us ${CHANGE}`, 'no', 0.8],
+  [`(?:can|could|may) (?:we|i|you) (?:please )?${CHANGE}|let us ${CHANGE}`, 'no', 0.8, undefined, 'implied'],
   [
     '(?:i|we) (?:need|want|would like|would prefer|prefer) (?:a |to find a |to pick a )?(?:different|new|later|earlier|other) (?:time|day|date|slot|appointment)',
     'no',
     0.75,
+    undefined,
+    'implied',
   ],
-  ['(?:reschedule|rebook|postpone)(?: it)?(?: please)?', 'no', 0.75, 'whole'],
+  ['(?:reschedule|rebook|postpone)(?: it)?(?: please)?', 'no', 0.75, 'whole', 'implied'],
   ['(?:i am|we are) (?:good|okay|fine|all set)(?: thanks| thank you)?', 'no', 0.7, 'end'],
   // unsure: cancels the stance when it comes last
   ['i do not know|do not know|dunno|not sure|i am not sure|unsure|maybe|perhaps|possibly|not certain', 'unsure', 0.8],
@@ -203,8 +218,8 @@ interface LexiconGroup {
 
 // one alternative per phrase, longest first: the regex engine takes the first alternative
 // that matches at a position, so "no problem" beats "no"
-const LEXICON_ENTRIES: readonly StanceEntry[] = STANCE_LEXICON.flatMap(([source, kind, weight, anchor]) =>
-  topLevelAlternatives(source).map((alternative): StanceEntry => [alternative, kind, weight, anchor]),
+const LEXICON_ENTRIES: readonly StanceEntry[] = STANCE_LEXICON.flatMap(([source, kind, weight, anchor, implied]) =>
+  topLevelAlternatives(source).map((alternative): StanceEntry => [alternative, kind, weight, anchor, implied]),
 ).sort((a, b) => b[0].length - a[0].length);
 const LEXICON_INDEX = new FirstWordIndex(LEXICON_ENTRIES, ([source]) => source);
 const lexiconGroups = new Map<readonly StanceEntry[], LexiconGroup | undefined>();
@@ -240,17 +255,49 @@ function questionOffsets(text: string): ReadonlySet<number> | undefined {
   return offsets;
 }
 
+/** the stance phrases of a turn, in order: the last decides, the clearest sets the confidence */
+class StanceTally {
+  private last: { kind: StanceKind; weight: number } | undefined;
+  private sawYes = false;
+  private sawNo = false;
+  private strongestYes = 0;
+  private strongestNo = 0;
+
+  add(kind: StanceKind, weight: number): void {
+    if (kind === 'yes') {
+      this.sawYes = true;
+      this.strongestYes = Math.max(this.strongestYes, weight);
+    }
+    if (kind === 'no') {
+      this.sawNo = true;
+      this.strongestNo = Math.max(this.strongestNo, weight);
+    }
+    this.last = { kind, weight };
+  }
+
+  result(): Stance | undefined {
+    const last = this.last;
+    if (last === undefined || last.kind === 'unsure') return undefined;
+    // one stance said several ways counts its clearest phrasing ("no, I don't want to")
+    if (!(this.sawYes && this.sawNo))
+      return { value: last.kind === 'yes', confidence: last.kind === 'yes' ? this.strongestYes : this.strongestNo };
+    return { value: last.kind === 'yes', confidence: last.weight * MIXED_STANCE_FACTOR };
+  }
+}
+
 /**
  * The callee's yes/no in a normalised turn. Words of an information question carry none:
  * "what kind of panels do you use?" is no hedged yes, "is that okay?" no agreement (a
  * stance said before the question still counts: "sure, what time works?").
  */
 export function detectStance(text: string): Stance | undefined {
-  let last: { kind: StanceKind; weight: number } | undefined;
-  let sawYes = false;
-  let sawNo = false;
-  let strongestYes = 0;
-  let strongestNo = 0;
+  return scanStance(text).stance;
+}
+
+/** the stance, and the stance said in yes/no words (implied phrases left out) */
+function scanStance(text: string): { stance?: Stance; explicit?: Stance } {
+  const all = new StanceTally();
+  const explicit = new StanceTally();
   const asked = questionOffsets(text);
   for (let at = 0; at < text.length;) {
     const space = text.indexOf(' ', at);
@@ -274,23 +321,16 @@ export function detectStance(text: string): Stance | undefined {
       }
     }
     if (entry === undefined) continue;
-    const [, kind, weight] = entry;
+    const [, kind, weight, , implied] = entry;
     if (kind === 'neutral') continue;
-    if (kind === 'yes') {
-      sawYes = true;
-      strongestYes = Math.max(strongestYes, weight);
-    }
-    if (kind === 'no') {
-      sawNo = true;
-      strongestNo = Math.max(strongestNo, weight);
-    }
-    last = { kind, weight };
+    all.add(kind, weight);
+    if (implied === undefined) explicit.add(kind, weight);
   }
-  if (last === undefined || last.kind === 'unsure') return undefined;
-  // one stance said several ways counts its clearest phrasing ("no, I don't want to")
-  if (!(sawYes && sawNo))
-    return { value: last.kind === 'yes', confidence: last.kind === 'yes' ? strongestYes : strongestNo };
-  return { value: last.kind === 'yes', confidence: last.weight * MIXED_STANCE_FACTOR };
+  const stance = all.result();
+  const said = explicit.result();
+  if (stance === undefined) return {};
+  if (said === undefined || said.value !== stance.value) return { stance: { ...stance, implied: true } };
+  return { stance, explicit: said };
 }
 
 /**
@@ -645,14 +685,16 @@ export function detectIntents(normalized: NormalizedText): IntentDetection {
     if (space === -1) break;
     at = space + 1;
   }
-  const stance = detectStance(text);
-  if (stance !== undefined) {
+  const { stance, explicit } = scanStance(text);
+  if (stance === undefined) return { scores };
+  // the yes/no intents need yes/no words: "I need to reschedule" declines a slot (the
+  // stance) but is no "no" for an edge whose examples are "no thanks"
+  if (explicit !== undefined) {
     const capped =
       strongestSpecific >= SPECIFIC_DOMINANCE
-        ? Math.min(stance.confidence, STANCE_CAP_BESIDE_SPECIFIC)
-        : stance.confidence;
+        ? Math.min(explicit.confidence, STANCE_CAP_BESIDE_SPECIFIC)
+        : explicit.confidence;
     scores[stance.value ? 'yes' : 'no'] = capped;
-    return { scores, stance };
   }
-  return { scores };
+  return { scores, stance };
 }

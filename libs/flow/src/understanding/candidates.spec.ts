@@ -131,6 +131,47 @@ describe('matchCandidates', () => {
     expect(match('I have a question about my insurence', [insurance])).toBe('ins');
   });
 
+  describe('information questions', () => {
+    const consult: IntentCandidate = {
+      id: 'consult',
+      label: 'Wants a consultation',
+      prompt: 'The homeowner agrees to, or asks for, a free in-home consultation or quote',
+      examples: ["sure, let's set something up", "yeah, I'd like a consultation", 'that sounds good'],
+    };
+    const agrees: IntentCandidate = { id: 'agrees', prompt: 'The caller wants a free quote' };
+    const pricing: IntentCandidate = { id: 'pricing', label: 'Pricing' };
+    const asksPrice: IntentCandidate = { id: 'asks_price', prompt: 'The callee asks about pricing or cost' };
+    const priceExamples: IntentCandidate = { id: 'price_examples', examples: ['how much is it?', 'what does it cost'] };
+    const candidates = [consult, agrees, pricing, asksPrice, priceExamples];
+
+    it.each([
+      ['what kind of panels do you use?', consult],
+      ['what is a consultation?', consult],
+      ['how much is the consultation?', consult],
+      ['do you do consultations on weekends?', consult],
+      ['is the quote free?', agrees],
+      ['what is in the quote?', agrees],
+    ])('"%s" is not placed on %o', (text, candidate) => {
+      expect(match(text, [candidate])).toBeUndefined();
+    });
+
+    it.each([
+      // the stance or request said beside the question still counts
+      ['sure, what time works?', consult],
+      ['yes, how much does it cost?', consult],
+      ["yeah, I'd like a consultation. How much is it?", consult],
+      ['could I get a free quote?', agrees],
+      ['can you give me a free quote', agrees],
+      // candidates that take questions
+      ['how much does it cost?', asksPrice],
+      ['what is the pricing?', pricing],
+      ['how much is it for the panels?', priceExamples],
+    ])('"%s" is placed on %o', (text, candidate) => {
+      expect(match(text, [candidate])).toBe(candidate.id);
+      expect(match(text, candidates)).toBeDefined();
+    });
+  });
+
   it('does not recompile when the runtime passes a fresh copy of the same list', () => {
     const copy = CANDIDATES.map((c) => ({ ...c }));
     expect(match('how much does it cost?', copy)).toBe('e_price');

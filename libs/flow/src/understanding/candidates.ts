@@ -174,6 +174,8 @@ function impliedBuiltin(candidate: IntentCandidate, examples: readonly CompiledE
 function takesQuestions(candidate: IntentCandidate, examples: readonly CompiledExample[]): boolean {
   const description = normalize(`${candidate.label ?? ''} . ${candidate.prompt ?? ''}`).text;
   if (ASKS_FOR_INFORMATION.test(description)) return true;
+  // "question about my insurance"
+  if ((candidate.examples ?? []).some((e) => ASKS_FOR_INFORMATION.test(normalize(e).text))) return true;
   if (examples.some((e) => e.asks)) return true;
   if (examples.length > 0) return false;
   return !DECISION.test(description);

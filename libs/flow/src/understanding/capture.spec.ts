@@ -35,11 +35,27 @@ describe('typed capture', () => {
       ['wrong number', false],
       ['not interested, stop calling', false],
       ['yes... actually no', false],
+      // a change of the booking declines it as it stands
+      ['I need to reschedule', false],
+      ["I'd like to reschedule", false],
+      ['can we move it', false],
+      ['I have to change the time', false],
+      ['yes, no need to reschedule', true],
+      // a question answers nothing, a stance before it does
+      ['sure, what time works?', true],
     ])('"%s" → %s', (text, expected) => {
       expect(captured(text, { type: 'yes_no' })).toBe(expected);
     });
 
-    it.each(["I'm not sure", 'who is this?', 'I know', 'maybe'])('"%s" captures nothing', (text) => {
+    it.each([
+      "I'm not sure",
+      'who is this?',
+      'I know',
+      'maybe',
+      'what kind of parking do you have?',
+      'is that okay?',
+      'no need to reschedule',
+    ])('"%s" captures nothing', (text) => {
       expect(capture(text, { type: 'yes_no' })).toBeUndefined();
     });
   });
@@ -120,6 +136,91 @@ describe('typed capture', () => {
       expect(rate('not good at all')).toBe('poor');
       expect(rate('not great')).toBe('poor');
       expect(rate('yes')).toBeUndefined();
+    });
+
+    describe('a bare yes/no picks only a value that says yes/no', () => {
+      const ratings: ChoiceValue[] = [
+        { id: 'excellent', label: 'Excellent', synonyms: ['great', 'perfect'] },
+        { id: 'good', label: 'Good', synonyms: ['pretty good', 'fine'] },
+        { id: 'poor', label: 'Poor', synonyms: ['bad', 'not good'] },
+      ];
+      const plan: ChoiceValue[] = [
+        { id: 'pay_now', label: 'Pay now' },
+        { id: 'need_time', label: 'Need more time', synonyms: ['not yet', 'not right now'] },
+      ];
+      const answers: ChoiceValue[] = [
+        { id: 'confirm', label: 'Yes, confirm' },
+        { id: 'decline', label: 'No, cancel it' },
+        { id: 'later', label: 'Decide later' },
+      ];
+      const correct: ChoiceValue[] = [
+        { id: 'right', label: 'Correct' },
+        { id: 'wrong', label: 'Incorrect' },
+      ];
+      it.each([
+        ['no', ratings],
+        ['nope', ratings],
+        ['nah, thanks', ratings],
+        ['no thanks', ratings],
+        ['yes', ratings],
+        ['yeah', ratings],
+        ['no', plan],
+        ['nope', plan],
+        ['yes', plan],
+        // a yes/no implied by a change request is not said in yes/no words
+        ['I need to reschedule', answers],
+      ])('"%s" picks nothing from %j', (text, values) => {
+        expect(capture(text, { type: 'choice', values })).toBeUndefined();
+      });
+
+      it.each([
+        ['yeah', answers, 'confirm'],
+        ['absolutely', answers, 'confirm'],
+        ['nope', answers, 'decline'],
+        ['yes', correct, 'right'],
+        ['no', correct, 'wrong'],
+        // a description picks a value that describes
+        ['not great', ratings, 'poor'],
+        ['no, not great', ratings, 'poor'],
+        ['not really happy', ratings, 'poor'],
+        ['not now', plan, 'need_time'],
+      ])('"%s" → %s', (text, values, expected) => {
+        expect(captured(text, { type: 'choice', values })).toBe(expected);
+      });
+    });
+
+    describe('partial matches on words', () => {
+      const reminder: ChoiceValue[] = [
+        {
+          id: 'pay_now',
+          label: 'Pay now',
+          synonyms: ['pay it now', 'pay over the phone', "I'd like to pay", 'take a payment', 'billing team'],
+        },
+        { id: 'already_paid', label: 'Already paid', synonyms: ['I already paid', 'sent a check', 'paid online'] },
+        {
+          id: 'need_time',
+          label: 'Need more time',
+          synonyms: ['more time', 'payment plan', "can't pay right now", 'not yet'],
+        },
+      ];
+      it.each([
+        // "billing" shares its concept (pay) with "payment plan", not its word
+        ['let me talk to billing', 'pay_now'],
+        ['put me through to the billing people', 'pay_now'],
+        // "pay" is said positively only by pay_now ("can't pay right now" negates it)
+        ['I can pay today', 'pay_now'],
+        ['I will pay with my card today', 'pay_now'],
+        ["I can't pay today", 'need_time'],
+        ['I cannot pay until Friday', 'need_time'],
+        ['can I get a payment plan', 'need_time'],
+        ['I mailed a check', 'already_paid'],
+      ])('"%s" → %s', (text, expected) => {
+        expect(captured(text, { type: 'choice', values: reminder })).toBe(expected);
+      });
+
+      it.each(['let me talk to my wife', 'I have a question', 'what is this about'])('"%s" picks nothing', (text) => {
+        expect(capture(text, { type: 'choice', values: reminder })).toBeUndefined();
+      });
     });
 
     it('does not take "no problem" for a value whose synonym is "no"', () => {

@@ -120,7 +120,8 @@ function compileChoice(values: readonly ChoiceValue[]): CompiledChoice {
       const detection = detectIntents(normalized);
       const occurrences = stemOccurrences(tokens);
       const topicWords = occurrences.filter((o) => !isStanceStem(o.stem)).length;
-      const phraseStance = detection.stance?.value;
+      // "Reschedule" implies a no to "can you make it?", but as an option it is a topic
+      const phraseStance = detection.stance?.implied ? undefined : detection.stance?.value;
       if (phraseStance !== undefined && topicWords <= 1) {
         if (tokens.some((t) => ANSWER_WORDS[t] === phraseStance)) stance ??= phraseStance;
         else describedStance ??= phraseStance;
@@ -264,7 +265,8 @@ function ownerOf(distinctive: ReadonlyMap<string, number>, stem: string): number
 
 function byStance(utterance: Utterance, choice: CompiledChoice): ChoiceMatch | undefined {
   const stance = utterance.detection.stance;
-  if (stance === undefined) return undefined;
+  // only a yes/no said in yes/no words stands for an option that means one
+  if (stance === undefined || stance.implied) return undefined;
   const confidence = Math.min(0.8, stance.confidence);
   const answering = choice.values.filter((v) => v.stance === stance.value);
   if (answering.length > 1) return undefined;

@@ -11,7 +11,15 @@ import type { BuiltinIntent, CaptureSpec, IntentCandidate, UnderstandResult } fr
 
 interface FlowJson {
   nodes: Array<{ id: string; type: string; capture?: CaptureSpec & { var: string } }>;
-  edges: Array<{ id: string; from: string; kind?: string; intent?: BuiltinIntent; prompt?: string; examples?: string[]; label?: string }>;
+  edges: Array<{
+    id: string;
+    from: string;
+    kind?: string;
+    intent?: BuiltinIntent;
+    prompt?: string;
+    examples?: string[];
+    label?: string;
+  }>;
   globals?: Array<{
     id: string;
     label?: string;
@@ -134,12 +142,14 @@ describe('appointment-reminder › confirm (yes_no): changing the slot declines 
     expect(understand(text).capture?.value).toBe(expected);
   });
 
-  it.each(['no need to reschedule', "I don't need to reschedule", 'can I bring my son?', 'is that at the main office?'])(
-    '"%s" answers neither yes nor no',
-    (text) => {
-      expect(understand(text).capture).toBeUndefined();
-    },
-  );
+  it.each([
+    'no need to reschedule',
+    "I don't need to reschedule",
+    'can I bring my son?',
+    'is that at the main office?',
+  ])('"%s" answers neither yes nor no', (text) => {
+    expect(understand(text).capture).toBeUndefined();
+  });
 });
 
 describe('payment-reminder › reminder (choice)', () => {

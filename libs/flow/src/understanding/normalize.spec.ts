@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { firstWords } from './first-words.js';
-import { normalize, stem, stemsMatch } from './normalize.js';
+import { normalize, stem, stemsMatch, surfaceStem } from './normalize.js';
 
 describe('normalize', () => {
   it.each([
@@ -42,6 +42,16 @@ describe('stem', () => {
     ['representatives', 'agent'],
   ])('%s → %s', (word, expected) => {
     expect(stem(word)).toBe(expected);
+  });
+
+  it('keeps the word its own form before merging concepts', () => {
+    expect(stem('billing')).toBe('pay');
+    expect(surfaceStem('billing')).toBe('bill');
+    expect(stem('payment')).toBe('pay');
+    expect(surfaceStem('payment')).toBe('payment');
+    expect(surfaceStem('pay')).toBe('pay');
+    expect(surfaceStem('someone')).toBe('someon');
+    expect(surfaceStem('scheduling')).toBe(stem('scheduling'));
   });
 
   it('matches a slip in a long word only', () => {
