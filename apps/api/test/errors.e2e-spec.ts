@@ -3,6 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ApiErrorSchema } from '@switchboard/contracts';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Public } from '../src/common/auth/principal.js';
 import { ApiError } from '../src/common/errors/api-error.js';
 import { LogCapture, createTestApp } from './test-app.js';
 
@@ -10,6 +11,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Routes that exist only in this test, to make the app fail in known ways. */
 @Controller('test-errors')
+@Public()
 class FailingController {
   @Get('unexpected')
   unexpected(): never {

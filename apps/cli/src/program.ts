@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { registerAdminCommands } from './commands/admin.js';
 import { registerComplianceCommands } from './commands/compliance.js';
 import { registerFlowCommands, type ExitCodeSink } from './commands/flow.js';
 import type { Io } from './io.js';
@@ -20,6 +21,7 @@ export function createProgram(io: Io, sink: ExitCodeSink): Command {
     });
   registerFlowCommands(program, io, sink);
   registerComplianceCommands(program, io, sink);
+  registerAdminCommands(program, io, sink);
   return program;
 }
 

@@ -3,3 +3,4 @@ export * from './common.js';
 export * from './auth.js';
 export * from './flows.js';
 export * from './simulations.js';
+export * from './health.js';

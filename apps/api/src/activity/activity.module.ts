@@ -1,5 +1,13 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
+import { ActivityController } from './activity.controller.js';
+import { ActivityRepository } from './activity.repository.js';
+import { ActivityService } from './activity.service.js';
 
-/** Filled by the issue that builds this feature (see its README section in apps/api/README.md). */
-@Module({})
+/** The append-only activity log. Global: every feature records into it (`ActivityService.record`). */
+@Global()
+@Module({
+  controllers: [ActivityController],
+  providers: [ActivityRepository, ActivityService],
+  exports: [ActivityService],
+})
 export class ActivityModule {}

@@ -9,7 +9,17 @@ describe('loadConfig', () => {
       port: 3000,
       host: '0.0.0.0',
       logLevel: 'info',
+      sessionTtlHours: 12,
+      rateLimitPerMinute: 600,
+      rateLimitKeyPrefix: 'switchboard:rate-limit:',
     });
+  });
+
+  it('reads the access settings: worker token, session lifetime, rate limit', () => {
+    expect(
+      loadConfig({ WORKER_TOKEN: 'w'.repeat(32), SESSION_TTL_HOURS: '0.5', RATE_LIMIT_PER_MINUTE: '0' }),
+    ).toMatchObject({ workerToken: 'w'.repeat(32), sessionTtlHours: 0.5, rateLimitPerMinute: 0 });
+    expect(() => loadConfig({ WORKER_TOKEN: 'short' })).toThrow(/WORKER_TOKEN/);
   });
 
   it('treats empty variables as unset', () => {

@@ -17,6 +17,20 @@ export const AppConfigSchema = z.object({
   PORT: optional(z.coerce.number().int().min(0).max(65535).default(3000)),
   HOST: optional(z.string().min(1).default('0.0.0.0')),
   LOG_LEVEL: optional(z.enum(LOG_LEVELS).default('info')),
+  /** The shared secret of the call workers on `/internal/*`; unset, those routes refuse every caller. */
+  WORKER_TOKEN: optional(z.string().min(24, 'must be at least 24 characters').optional()),
+  /** How long a login session lasts (hours; fractions allowed). */
+  SESSION_TTL_HOURS: optional(
+    z.coerce
+      .number()
+      .positive()
+      .max(24 * 365)
+      .default(12),
+  ),
+  /** Requests per minute per caller (API key, user, or IP when anonymous); 0 turns the limit off. */
+  RATE_LIMIT_PER_MINUTE: optional(z.coerce.number().int().min(0).default(600)),
+  /** Namespace of the rate-limit counters in Redis (installations sharing one Redis keep apart). */
+  RATE_LIMIT_KEY_PREFIX: optional(z.string().min(1).max(100).default('switchboard:rate-limit:')),
 });
 
 /** Validated configuration of the API process; the only place that reads `process.env`. */
@@ -26,6 +40,10 @@ export interface AppConfig {
   port: number;
   host: string;
   logLevel: (typeof LOG_LEVELS)[number];
+  workerToken?: string;
+  sessionTtlHours: number;
+  rateLimitPerMinute: number;
+  rateLimitKeyPrefix: string;
 }
 
 export class ConfigError extends Error {
@@ -47,6 +65,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: values.PORT,
     host: values.HOST,
     logLevel: values.LOG_LEVEL,
+    ...(values.WORKER_TOKEN === undefined ? {} : { workerToken: values.WORKER_TOKEN }),
+    sessionTtlHours: values.SESSION_TTL_HOURS,
+    rateLimitPerMinute: values.RATE_LIMIT_PER_MINUTE,
+    rateLimitKeyPrefix: values.RATE_LIMIT_KEY_PREFIX,
   };
 }
 

@@ -1,5 +1,13 @@
 import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { DocsController } from './docs.controller.js';
+import { OpenApiService } from './openapi.service.js';
 
-/** Filled by the issue that builds this feature (see its README section in apps/api/README.md). */
-@Module({})
+/** `/docs-json` (OpenAPI 3.1, generated from every route's `@Route` zod schemas) and `/docs` (Swagger UI). */
+@Module({
+  imports: [DiscoveryModule],
+  controllers: [DocsController],
+  providers: [OpenApiService],
+  exports: [OpenApiService],
+})
 export class DocsModule {}

@@ -1,5 +1,15 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
+import { MetricsController } from './metrics.controller.js';
+import { MetricsService } from './metrics.service.js';
 
-/** Filled by the issue that builds this feature (see its README section in apps/api/README.md). */
-@Module({})
+/**
+ * `GET /metrics` (Prometheus) and the MetricsService every module may inject to register its own
+ * counters, gauges and histograms. Global, so features need not import it.
+ */
+@Global()
+@Module({
+  controllers: [MetricsController],
+  providers: [MetricsService],
+  exports: [MetricsService],
+})
 export class MetricsModule {}

@@ -1,0 +1,56 @@
+import { randomBytes } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import { ApiKeysService } from '../src/auth/api-keys.service.js';
+import { AuthService } from '../src/auth/auth.service.js';
+import { ROLES, type Role } from '../src/common/auth/principal.js';
+import { OrganizationsService } from '../src/organizations/organizations.service.js';
+
+/** A fresh organisation, with credentials for each role. */
+export interface TestTenant {
+  organizationId: string;
+  organizationName: string;
+  /** the first admin, logged in: `token` is a session token (`sess_…`) */
+  admin: { token: string; userId: string; email: string; password: string };
+  /** one API key per role (`sk_…`), each holding that role alone */
+  keys: Record<Role, string>;
+  /** `Bearer <the API key of that role>`: `.set('authorization', tenant.bearer('viewer'))` */
+  bearer(role: Role): string;
+  /** `Bearer <the admin's session token>` */
+  adminSession(): string;
+}
+
+/**
+ * Creates an organisation through the real services — as the bootstrap CLI does — logs its admin
+ * in and issues one API key per role, so an e2e test anywhere can call as any role of a tenant
+ * that no other test touches.
+ */
+export async function createTenant(app: INestApplication, name?: string): Promise<TestTenant> {
+  const tag = randomBytes(4).toString('hex');
+  const organizationName = name ?? `Tenant ${tag}`;
+  const email = `admin-${tag}@tenant-${tag}.test`;
+  const password = `pw-${randomBytes(12).toString('base64url')}`;
+
+  const created = await app.get(OrganizationsService).createOrganizationWithAdmin({
+    name: organizationName,
+    email,
+    password,
+  });
+  const auth = app.get(AuthService);
+  const session = await auth.login({ email, password });
+  const admin = await auth.authenticate(session.token);
+
+  const apiKeys = app.get(ApiKeysService);
+  const keys = {} as Record<Role, string>;
+  for (const role of ROLES) {
+    keys[role] = (await apiKeys.create(admin, { name: `${role} key`, roles: [role] })).key;
+  }
+
+  return {
+    organizationId: created.organization.id,
+    organizationName,
+    admin: { token: session.token, userId: created.admin.member.id, email, password },
+    keys,
+    bearer: (role) => `Bearer ${keys[role]}`,
+    adminSession: () => `Bearer ${session.token}`,
+  };
+}
