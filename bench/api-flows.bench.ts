@@ -1,21 +1,23 @@
 /**
  * The HTTP API under load: `GET /v1/flows/:id` and `POST /v1/flows/:id/validate`, driven by
- * autocannon over 127.0.0.1 against the real AppModule (auth, rate-limit guard, validation,
- * Postgres, logging at level silent).
+ * autocannon over 127.0.0.1 against the real AppModule (auth and rate-limit guards, validation,
+ * Postgres, Redis, logging at level silent).
  *
  *   npm run bench -- api-flows [--duration S] [--connections N]
  *
- * The bench builds the API (`tsc -b`: Nest's dependency injection needs decorator metadata,
- * which tsx does not emit), creates a throwaway database next to DATABASE_URL's
- * (`switchboard_bench_<pid>_<random>`), migrates it, starts the API in this process on a random
- * port, creates an organisation (as `switchboard admin create-org` does: there is no route for
- * that) and, through the routes, logs its admin in, issues a designer API key and creates a flow
- * from an example template. Each route is warmed up, then loaded for `--duration` seconds by
- * autocannon in a worker thread (so that the load generator does not share the API's event
- * loop). The database is dropped at the end, whatever happens.
+ * The bench builds the API (`npm run build -w @switchboard/api`: Nest's dependency injection
+ * needs decorator metadata, which tsx does not emit) and starts it in a worker thread of this
+ * process, where it creates a throwaway database next to DATABASE_URL's
+ * (`switchboard_bench_<pid>_<random>`), migrates it, boots AppModule on a random port, creates an
+ * organisation (as `switchboard admin create-org` does: no route creates one) and, through the
+ * routes, logs its admin in, issues a designer API key and creates a flow from an example
+ * template. Each route is checked to answer 200, warmed up for 2 s, then loaded for `--duration`
+ * seconds (default 10) from this thread. The database is dropped at the end, on failure and on
+ * Ctrl-C too.
  *
- * Prints requests/s, latency p50/p99 and the answers that were not 2xx; exits 0 unless the bench
- * itself could not run. There are no goals here yet: the figures are a baseline to compare with.
+ * Prints requests/s, latency p50/p99/max and the answers that were not 2xx; exits 0 unless the
+ * bench itself could not run. No goals yet: the figures are a baseline to compare changes with.
+ * The machine's load average is printed with them: on a shared machine they vary a lot.
  */
 import { execFileSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
@@ -243,7 +245,11 @@ async function main(): Promise<void> {
     stopping = true;
     worker.postMessage('stop');
     // the thread closes the app and drops its database, then says so
-    while ((await next()).type !== 'stopped');
+    for (let message = await next(); ; message = await next()) {
+      if (message.type !== 'stopped') continue;
+      if (message.dropped) console.log(`\ndropped database ${message.dropped}`);
+      break;
+    }
     await worker.terminate();
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
