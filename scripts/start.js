@@ -4,9 +4,10 @@
 //   2. checks that PostgreSQL and Redis answer, and says how to start them when they do not;
 //   3. builds what the API needs (`tsc -b apps/api`, which builds its libraries first);
 //   4. creates the database if it is missing and applies the migrations (an explicit step);
-//   5. starts the API and prints where it listens.
+//   5. seeds a demo organisation with the example flows on first start (an explicit step too);
+//   6. starts the API and prints where it listens and how to sign in.
 // `npm run dev` (--dev) does the same but runs the API under `nest start --watch`.
-// Later issues add the agent worker, the editor and seed data here.
+// Later issues add the agent worker and the editor here.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -67,6 +68,19 @@ function probe(url, defaultPort, { ping = false, timeoutMs = 2_000 } = {}) {
     });
     // +PONG, or -NOAUTH when a password is needed: either way a Redis server answered.
     socket.on('data', (data) => done(/^[+-]/.test(data.toString()) ? undefined : 'not a Redis server'));
+  });
+}
+
+/** Runs a command and resolves to its stdout (stderr passes through). */
+function capture(command, args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    child.on('error', reject);
+    child.on('exit', (code, signal) =>
+      code === 0 ? resolve(out) : reject(new Error(`${[command, ...args].join(' ')} exited with ${signal ?? code}`)),
+    );
   });
 }
 
@@ -162,6 +176,15 @@ async function main() {
   await run(process.execPath, [migrate, 'create']);
   await run(process.execPath, [migrate, 'run']);
 
+  step('seeding the demo organisation (first start only)');
+  const seedOutput = await capture(process.execPath, [join(API, 'dist/cli/seed-demo.js')]);
+  const demo = JSON.parse(seedOutput.trim().split('\n').at(-1));
+  ok(
+    demo.created
+      ? `created "${demo.organization}" with ${demo.flows} published example flows`
+      : 'the demo organisation exists',
+  );
+
   step(dev ? 'starting the API in watch mode (nest start api --watch)' : 'starting the API');
   const command = dev
     ? [require.resolve('@nestjs/cli/bin/nest.js'), 'start', 'api', '--watch', '--preserveWatchOutput']
@@ -186,7 +209,20 @@ async function main() {
   console.log(`
 ${paint('1', 'Switchboard API')} ${status === 200 ? paint('32', 'is up') : paint('33', `answers /health with ${status}`)}
   API:     ${base}
+  docs:    ${base}/docs
   health:  ${base}/health
+
+${paint('1', 'Demo sign-in')} (organisation "${demo.organization}")
+  email:    ${demo.email}
+  password: ${demo.password ?? (process.env.DEMO_PASSWORD ? '(your DEMO_PASSWORD)' : 'switchboard-demo')}
+${
+  demo.apiKey
+    ? `  API key:  ${demo.apiKey}   ${paint('33', '(shown once: keep it)')}
+  try:      curl -H "Authorization: Bearer ${demo.apiKey}" ${base}/v1/flows`
+    : `  API key:  shown at the first start; sign in and create one with POST /v1/api-keys
+  try:      curl -s -X POST ${base}/v1/auth/login -H 'content-type: application/json' \\
+              -d '{"email":"${demo.email}","password":"…"}'`
+}
 Stop it with Ctrl+C.
 `);
 }
