@@ -2,6 +2,8 @@ import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } 
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { ActivityModule } from './activity/activity.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { ComplianceModule } from './compliance/compliance.module.js';
+import { DncModule } from './dnc/dnc.module.js';
 import { ZodValidationInterceptor } from './common/validation/zod-validation.interceptor.js';
 import { DocsModule } from './docs/docs.module.js';
 import { FlowsModule } from './flows/flows.module.js';
@@ -33,6 +35,8 @@ export class AppModule implements NestModule {
         ActivityModule,
         FlowsModule,
         SimulationsModule,
+        DncModule,
+        ComplianceModule,
         DocsModule,
         MetricsModule,
       ],

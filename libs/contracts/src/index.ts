@@ -4,3 +4,4 @@ export * from './auth.js';
 export * from './flows.js';
 export * from './simulations.js';
 export * from './health.js';
+export * from './compliance.js';

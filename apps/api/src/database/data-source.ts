@@ -4,16 +4,18 @@ import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/Postgres
 import { loadDatabaseUrl } from '../config/app-config.js';
 import { activityEntities, activityMigrations } from '../activity/activity.persistence.js';
 import { authEntities, authMigrations } from '../auth/auth.persistence.js';
+import { complianceEntities, complianceMigrations } from '../compliance/compliance.persistence.js';
+import { dncEntities, dncMigrations } from '../dnc/dnc.persistence.js';
 import { flowsEntities, flowsMigrations } from '../flows/flows.persistence.js';
 import { OrganizationEntity } from '../organizations/organization.entity.js';
 import { Initial1795261800000 } from './migrations/1795261800000-initial.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
 
 /** Every entity, by class: adding one here is what makes TypeORM (and migration:check) see it. */
-export const entities = [OrganizationEntity, ...authEntities, ...activityEntities, ...flowsEntities];
+export const entities = [OrganizationEntity, ...authEntities, ...activityEntities, ...flowsEntities, ...complianceEntities, ...dncEntities];
 
 /** Every migration, in order, by class (no globs: the build output and the sources load alike). */
-export const migrations = [Initial1795261800000, ...authMigrations, ...activityMigrations, ...flowsMigrations];
+export const migrations = [Initial1795261800000, ...authMigrations, ...activityMigrations, ...flowsMigrations, ...complianceMigrations, ...dncMigrations];
 
 /**
  * The one definition of how the API talks to Postgres, shared by the Nest module, the migration
