@@ -180,10 +180,17 @@ async function load(base: string, token: string, target: Target, seconds: number
 function buildApi(): void {
   process.stdout.write('building the API (npm run build -w @switchboard/api)… ');
   const started = performance.now();
-  execFileSync('npm', ['run', '--silent', 'build', '-w', '@switchboard/api'], {
-    cwd: fileURLToPath(root),
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  try {
+    execFileSync('npm', ['run', '--silent', 'build', '-w', '@switchboard/api'], {
+      cwd: fileURLToPath(root),
+      stdio: 'pipe',
+      encoding: 'utf8',
+    });
+  } catch (error) {
+    // tsc reports on stdout
+    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+    throw new Error(`the API does not build:\n${stdout}${stderr}`.trimEnd(), { cause: error });
+  }
   console.log(`${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
@@ -334,4 +341,9 @@ function numberArg(flag: string, fallback: number): number {
   return value;
 }
 
-await main();
+try {
+  await main();
+} catch (error) {
+  console.error(`\napi-flows: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+}

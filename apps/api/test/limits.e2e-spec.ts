@@ -64,6 +64,10 @@ describe('request bodies', () => {
       .send(jsonOfSize(7 * MB));
     expectErrorShape(res, 413, 'PAYLOAD_TOO_LARGE');
     expect(res.body.error.errorId).toBeUndefined();
+
+    // refused before routing, and still counted
+    const metrics = await request(app.getHttpServer()).get('/metrics').expect(200);
+    expect(metrics.text).toMatch(/^http_requests_total\{method="POST",route="unmatched",status="413"\} [1-9]/m);
   });
 
   it('refuses a body over the limit that announces no length (chunked) the same way', async () => {

@@ -7,3 +7,4 @@ export * from './runtime/index.js';
 export * from './simulator/index.js';
 export * from './scenarios/index.js';
 export * from './diff/index.js';
+export * from './editing/index.js';

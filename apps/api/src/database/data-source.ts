@@ -12,10 +12,24 @@ import { Initial1795261800000 } from './migrations/1795261800000-initial.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
 
 /** Every entity, by class: adding one here is what makes TypeORM (and migration:check) see it. */
-export const entities = [OrganizationEntity, ...authEntities, ...activityEntities, ...flowsEntities, ...complianceEntities, ...dncEntities];
+export const entities = [
+  OrganizationEntity,
+  ...authEntities,
+  ...activityEntities,
+  ...flowsEntities,
+  ...complianceEntities,
+  ...dncEntities,
+];
 
 /** Every migration, in order, by class (no globs: the build output and the sources load alike). */
-export const migrations = [Initial1795261800000, ...authMigrations, ...activityMigrations, ...flowsMigrations, ...complianceMigrations, ...dncMigrations];
+export const migrations = [
+  Initial1795261800000,
+  ...authMigrations,
+  ...activityMigrations,
+  ...flowsMigrations,
+  ...complianceMigrations,
+  ...dncMigrations,
+];
 
 /**
  * The one definition of how the API talks to Postgres, shared by the Nest module, the migration
