@@ -114,6 +114,8 @@ try {
   send({ type: 'failed', error: text.replaceAll(import.meta.url, 'api-thread') });
   await stop;
 } finally {
+  // the load may still be running (Ctrl-C): do not wait for its connections to go idle
+  app?.getHttpServer().closeAllConnections();
   await app?.close();
   if (created) await migrate.dropDatabase(databaseUrl);
   send({ type: 'stopped', dropped: created ? name : null });
@@ -161,8 +163,11 @@ interface Measured {
   result: autocannon.Result;
 }
 
+/** The load running now, so that Ctrl-C can stop it before the API closes. */
+let running: (Promise<autocannon.Result> & { stop?: () => void }) | undefined;
+
 async function load(base: string, token: string, target: Target, seconds: number): Promise<autocannon.Result> {
-  return autocannon({
+  running = autocannon({
     url: `${base}${target.path}`,
     method: target.method,
     headers: {
@@ -173,6 +178,11 @@ async function load(base: string, token: string, target: Target, seconds: number
     connections: CONNECTIONS,
     duration: seconds,
   });
+  try {
+    return await running;
+  } finally {
+    running = undefined;
+  }
 }
 
 // ------------------------------------------------------------------ the bench
@@ -246,21 +256,24 @@ async function main(): Promise<void> {
 
   buildApi();
   const { worker, next } = startApi();
-  let stopping = false;
-  const stopApi = async (): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    worker.postMessage('stop');
-    // the thread closes the app and drops its database, then says so
-    for (let message = await next(); ; message = await next()) {
-      if (message.type !== 'stopped') continue;
-      if (message.dropped) console.log(`\ndropped database ${message.dropped}`);
-      break;
-    }
-    await worker.terminate();
-  };
+  let stopped: Promise<void> | undefined;
+  const stopApi = (): Promise<void> =>
+    (stopped ??= (async () => {
+      worker.postMessage('stop');
+      // the thread closes the app and drops its database, then says so
+      for (let message = await next(); ; message = await next()) {
+        if (message.type !== 'stopped') continue;
+        if (message.dropped) console.log(`\ndropped database ${message.dropped}`);
+        break;
+      }
+      await worker.terminate();
+    })());
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => void stopApi().finally(() => process.exit(130)));
+    // `on`, not `once`: Ctrl-C reaches this process twice (from the terminal and from bin/bench.js)
+    process.on(signal, () => {
+      running?.stop?.();
+      void stopApi().finally(() => process.exit(130));
+    });
   }
 
   try {
