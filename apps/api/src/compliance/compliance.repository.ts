@@ -1,0 +1,740 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { CursorPosition } from '../common/pagination/cursor.js';
+
+/** Who did something, as stored beside each row. */
+export interface ActorColumns {
+  kind: string;
+  id: string;
+  label: string;
+}
+
+export interface ConsentRow {
+  id: string;
+  organizationId: string;
+  phoneE164: string;
+  type: 'PEWC' | 'PEC';
+  disclosureText: string;
+  disclosureSha256: string;
+  authorizesArtificialVoice: boolean;
+  notConditionOfPurchase: boolean;
+  capturedAt: Date;
+  pageUrl: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  signatureMethod: string;
+  signatureAffirmative: boolean;
+  written: boolean;
+  sellers: string[];
+  scope: string | null;
+  certificateUrl: string | null;
+  source: 'api' | 'csv';
+  elements: { element: string; ok: boolean; subCode?: string; detail: string }[];
+  createdBy: ActorColumns;
+  createdAt: Date;
+  dispute: { id: string; reason: string; disputedBy: ActorColumns; disputedAt: Date } | null;
+}
+export type NewConsent = Omit<ConsentRow, 'id' | 'createdAt' | 'dispute'>;
+
+export interface RevocationRow {
+  id: string;
+  phoneE164: string;
+  channel: string;
+  words: string;
+  receivedAt: Date;
+  honouredAt: Date;
+  callId: string | null;
+  internalDncEntryId: string | null;
+  createdBy: ActorColumns;
+  createdAt: Date;
+}
+
+export interface InternalDncRow {
+  id: string;
+  phoneE164: string;
+  requestedAt: Date;
+  reason: string | null;
+  source: 'api' | 'opt_out';
+  revocationId: string | null;
+  createdBy: ActorColumns;
+  createdAt: Date;
+  removedAt: Date | null;
+  removedBy: ActorColumns | null;
+  removalReason: string | null;
+}
+
+export interface CallerIdRow {
+  id: string;
+  phoneE164: string;
+  verifiedOwned: boolean;
+  label: string | null;
+  createdAt: Date;
+}
+
+export interface EmergencyRow {
+  id: string;
+  state: string;
+  startsAt: Date;
+  endsAt: Date | null;
+  note: string | null;
+  createdAt: Date;
+}
+
+export interface DecisionRow {
+  id: string;
+  organizationId: string;
+  seq: number;
+  phoneE164: string | null;
+  purpose: string;
+  mode: string;
+  dryRun: boolean;
+  outcome: string;
+  nextAllowedAt: Date | null;
+  reasons: Record<string, unknown>[];
+  decision: Record<string, unknown>;
+  input: Record<string, unknown>;
+  ruleSetVersion: string;
+  dncSnapshotIds: Record<string, string>;
+  callId: string | null;
+  campaignId: string | null;
+  prevHash: string;
+  hash: string;
+  createdAt: Date;
+}
+/** What the service decides of a decision row; the chain position (seq, prevHash, hash) is the repository's. */
+export type NewDecision = Omit<DecisionRow, 'seq' | 'prevHash' | 'hash'>;
+
+export interface ListWindow {
+  limit: number;
+  after: CursorPosition | null;
+}
+
+type SqlRow = Record<string, unknown>;
+
+const actorOf = (row: SqlRow, prefix: string): ActorColumns => ({
+  kind: row[`${prefix}_kind`] as string,
+  id: row[`${prefix}_id`] as string,
+  label: row[`${prefix}_label`] as string,
+});
+
+function toConsent(row: SqlRow): ConsentRow {
+  return {
+    id: row.id as string,
+    organizationId: row.organization_id as string,
+    phoneE164: row.phone_e164 as string,
+    type: row.type as ConsentRow['type'],
+    disclosureText: row.disclosure_text as string,
+    disclosureSha256: row.disclosure_sha256 as string,
+    authorizesArtificialVoice: row.authorizes_artificial_voice as boolean,
+    notConditionOfPurchase: row.not_condition_of_purchase as boolean,
+    capturedAt: row.captured_at as Date,
+    pageUrl: row.page_url as string | null,
+    ip: row.ip as string | null,
+    userAgent: row.user_agent as string | null,
+    signatureMethod: row.signature_method as string,
+    signatureAffirmative: row.signature_affirmative as boolean,
+    written: row.written as boolean,
+    sellers: row.sellers as string[],
+    scope: row.scope as string | null,
+    certificateUrl: row.certificate_url as string | null,
+    source: row.source as ConsentRow['source'],
+    elements: row.elements as ConsentRow['elements'],
+    createdBy: actorOf(row, 'created_by'),
+    createdAt: row.created_at as Date,
+    dispute:
+      row.dispute_id === null || row.dispute_id === undefined
+        ? null
+        : {
+            id: row.dispute_id as string,
+            reason: row.dispute_reason as string,
+            disputedBy: actorOf(row, 'disputed_by'),
+            disputedAt: row.disputed_at as Date,
+          },
+  };
+}
+
+function toRevocation(row: SqlRow): RevocationRow {
+  return {
+    id: row.id as string,
+    phoneE164: row.phone_e164 as string,
+    channel: row.channel as string,
+    words: row.words as string,
+    receivedAt: row.received_at as Date,
+    honouredAt: row.honoured_at as Date,
+    callId: row.call_id as string | null,
+    internalDncEntryId: row.internal_dnc_entry_id as string | null,
+    createdBy: actorOf(row, 'created_by'),
+    createdAt: row.created_at as Date,
+  };
+}
+
+function toInternalDnc(row: SqlRow): InternalDncRow {
+  return {
+    id: row.id as string,
+    phoneE164: row.phone_e164 as string,
+    requestedAt: row.requested_at as Date,
+    reason: row.reason as string | null,
+    source: row.source as InternalDncRow['source'],
+    revocationId: row.revocation_id as string | null,
+    createdBy: actorOf(row, 'created_by'),
+    createdAt: row.created_at as Date,
+    removedAt: row.removed_at as Date | null,
+    removedBy: row.removed_by_kind === null ? null : actorOf(row, 'removed_by'),
+    removalReason: row.removal_reason as string | null,
+  };
+}
+
+function toCallerId(row: SqlRow): CallerIdRow {
+  return {
+    id: row.id as string,
+    phoneE164: row.phone_e164 as string,
+    verifiedOwned: row.verified_owned as boolean,
+    label: row.label as string | null,
+    createdAt: row.created_at as Date,
+  };
+}
+
+function toEmergency(row: SqlRow): EmergencyRow {
+  return {
+    id: row.id as string,
+    state: row.state as string,
+    startsAt: row.starts_at as Date,
+    endsAt: row.ends_at as Date | null,
+    note: row.note as string | null,
+    createdAt: row.created_at as Date,
+  };
+}
+
+function toDecision(row: SqlRow): DecisionRow {
+  return {
+    id: row.id as string,
+    organizationId: row.organization_id as string,
+    seq: Number(row.seq),
+    phoneE164: row.phone_e164 as string | null,
+    purpose: row.purpose as string,
+    mode: row.mode as string,
+    dryRun: row.dry_run as boolean,
+    outcome: row.outcome as string,
+    nextAllowedAt: row.next_allowed_at as Date | null,
+    reasons: row.reasons as Record<string, unknown>[],
+    decision: row.decision as Record<string, unknown>,
+    input: row.input as Record<string, unknown>,
+    ruleSetVersion: row.rule_set_version as string,
+    dncSnapshotIds: row.dnc_snapshot_ids as Record<string, string>,
+    callId: row.call_id as string | null,
+    campaignId: row.campaign_id as string | null,
+    prevHash: row.prev_hash as string,
+    hash: row.hash as string,
+    createdAt: row.created_at as Date,
+  };
+}
+
+/** `AND (created_at, id) < (cursor)` and the LIMIT of a keyset page, with its parameters appended. */
+function keyset(params: unknown[], window: ListWindow, alias = ''): { where: string; tail: string } {
+  let where = '';
+  if (window.after) {
+    params.push(window.after.createdAt, window.after.id);
+    where = ` AND (${alias}created_at, ${alias}id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
+  }
+  params.push(window.limit + 1);
+  return { where, tail: ` ORDER BY ${alias}created_at DESC, ${alias}id DESC LIMIT $${params.length}` };
+}
+
+const CONSENT_SELECT = `SELECT c.*, d.id AS dispute_id, d.reason AS dispute_reason, d.disputed_by_kind, d.disputed_by_id,
+  d.disputed_by_label, d.created_at AS disputed_at FROM consents c LEFT JOIN consent_disputes d ON d.consent_id = c.id`;
+
+/** The genesis "previous hash" of every organisation's decision chain. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/**
+ * The only place that touches the compliance tables. Every query is scoped by organisation.
+ * Methods that take a `manager` run inside the caller's transaction.
+ */
+@Injectable()
+export class ComplianceRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  private q(manager?: EntityManager): EntityManager {
+    return manager ?? this.dataSource.manager;
+  }
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
+  /** The seller's legal name: its seller profile, else the organisation's name. */
+  async sellerLegalName(organizationId: string): Promise<string | null> {
+    const rows: SqlRow[] = await this.q().query(
+      `SELECT COALESCE(sp.legal_name, o.name) AS legal_name FROM organizations o
+       LEFT JOIN seller_profiles sp ON sp.organization_id = o.id WHERE o.id = $1`,
+      [organizationId],
+    );
+    return (rows[0]?.legal_name as string | undefined) ?? null;
+  }
+
+  async setSellerLegalName(organizationId: string, legalName: string): Promise<void> {
+    await this.q().query(
+      `INSERT INTO seller_profiles (organization_id, legal_name) VALUES ($1, $2)
+       ON CONFLICT (organization_id) DO UPDATE SET legal_name = EXCLUDED.legal_name, updated_at = now()`,
+      [organizationId, legalName],
+    );
+  }
+
+  // ---- consents --------------------------------------------------------------------------------
+
+  async insertConsent(c: NewConsent, manager?: EntityManager): Promise<ConsentRow> {
+    const rows: SqlRow[] = await this.q(manager).query(
+      `INSERT INTO consents (organization_id, phone_e164, type, disclosure_text, disclosure_sha256,
+         authorizes_artificial_voice, not_condition_of_purchase, captured_at, page_url, ip, user_agent,
+         signature_method, signature_affirmative, written, sellers, scope, certificate_url, source, elements,
+         created_by_kind, created_by_id, created_by_label)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15::jsonb,$16,$17,$18,$19::jsonb,$20,$21,$22) RETURNING *`,
+      [
+        c.organizationId,
+        c.phoneE164,
+        c.type,
+        c.disclosureText,
+        c.disclosureSha256,
+        c.authorizesArtificialVoice,
+        c.notConditionOfPurchase,
+        c.capturedAt,
+        c.pageUrl,
+        c.ip,
+        c.userAgent,
+        c.signatureMethod,
+        c.signatureAffirmative,
+        c.written,
+        JSON.stringify(c.sellers),
+        c.scope,
+        c.certificateUrl,
+        c.source,
+        JSON.stringify(c.elements),
+        c.createdBy.kind,
+        c.createdBy.id,
+        c.createdBy.label,
+      ],
+    );
+    return toConsent(rows[0] as SqlRow);
+  }
+
+  async findConsent(organizationId: string, id: string): Promise<ConsentRow | null> {
+    const rows: SqlRow[] = await this.q().query(`${CONSENT_SELECT} WHERE c.organization_id = $1 AND c.id = $2`, [
+      organizationId,
+      id,
+    ]);
+    return rows[0] ? toConsent(rows[0]) : null;
+  }
+
+  async listConsents(organizationId: string, phoneE164: string | undefined, window: ListWindow): Promise<ConsentRow[]> {
+    const params: unknown[] = [organizationId];
+    let where = 'c.organization_id = $1';
+    if (phoneE164 !== undefined) {
+      params.push(phoneE164);
+      where += ` AND c.phone_e164 = $${params.length}`;
+    }
+    const page = keyset(params, window, 'c.');
+    const rows: SqlRow[] = await this.q().query(`${CONSENT_SELECT} WHERE ${where}${page.where}${page.tail}`, params);
+    return rows.map(toConsent);
+  }
+
+  /** Consents the seller holds for this number that are not disputed: the evaluator's facts. */
+  async undisputedConsentsFor(organizationId: string, phoneE164: string): Promise<ConsentRow[]> {
+    const rows: SqlRow[] = await this.q().query(
+      `${CONSENT_SELECT} WHERE c.organization_id = $1 AND c.phone_e164 = $2 AND d.id IS NULL ORDER BY c.captured_at`,
+      [organizationId, phoneE164],
+    );
+    return rows.map(toConsent);
+  }
+
+  /** Inserts the dispute unless the consent already has one; false when it had. */
+  async insertDispute(
+    organizationId: string,
+    consentId: string,
+    reason: string,
+    by: ActorColumns,
+    manager?: EntityManager,
+  ): Promise<boolean> {
+    const rows: SqlRow[] = await this.q(manager).query(
+      `INSERT INTO consent_disputes (organization_id, consent_id, reason, disputed_by_kind, disputed_by_id, disputed_by_label)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (consent_id) DO NOTHING RETURNING id`,
+      [organizationId, consentId, reason, by.kind, by.id, by.label],
+    );
+    return rows.length === 1;
+  }
+
+  // ---- revocations and the internal DNC list ---------------------------------------------------
+
+  async insertRevocation(
+    organizationId: string,
+    r: {
+      phoneE164: string;
+      channel: string;
+      words: string;
+      receivedAt: Date;
+      callId: string | null;
+      internalDncEntryId: string | null;
+    },
+    by: ActorColumns,
+    manager?: EntityManager,
+  ): Promise<RevocationRow> {
+    const rows: SqlRow[] = await this.q(manager).query(
+      `INSERT INTO revocations (organization_id, phone_e164, channel, words, received_at, call_id, internal_dnc_entry_id,
+         created_by_kind, created_by_id, created_by_label, honoured_at, created_at)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10, clock_timestamp(), clock_timestamp()) RETURNING *`,
+      [
+        organizationId,
+        r.phoneE164,
+        r.channel,
+        r.words,
+        r.receivedAt,
+        r.callId,
+        r.internalDncEntryId,
+        by.kind,
+        by.id,
+        by.label,
+      ],
+    );
+    return toRevocation(rows[0] as SqlRow);
+  }
+
+  async listRevocations(
+    organizationId: string,
+    phoneE164: string | undefined,
+    window: ListWindow,
+  ): Promise<RevocationRow[]> {
+    const params: unknown[] = [organizationId];
+    let where = 'organization_id = $1';
+    if (phoneE164 !== undefined) {
+      params.push(phoneE164);
+      where += ` AND phone_e164 = $${params.length}`;
+    }
+    const page = keyset(params, window);
+    const rows: SqlRow[] = await this.q().query(
+      `SELECT * FROM revocations WHERE ${where}${page.where}${page.tail}`,
+      params,
+    );
+    return rows.map(toRevocation);
+  }
+
+  async revocationsFor(organizationId: string, phoneE164: string): Promise<RevocationRow[]> {
+    const rows: SqlRow[] = await this.q().query(
+      `SELECT * FROM revocations WHERE organization_id = $1 AND phone_e164 = $2 ORDER BY received_at`,
+      [organizationId, phoneE164],
+    );
+    return rows.map(toRevocation);
+  }
+
+  async insertInternalDnc(
+    organizationId: string,
+    e: {
+      id?: string;
+      phoneE164: string;
+      requestedAt: Date;
+      reason: string | null;
+      source: 'api' | 'opt_out';
+      revocationId: string | null;
+    },
+    by: ActorColumns,
+    manager?: EntityManager,
+  ): Promise<InternalDncRow> {
+    const rows: SqlRow[] = await this.q(manager).query(
+      `INSERT INTO internal_dnc_entries (id, organization_id, phone_e164, requested_at, reason, source, revocation_id,
+         created_by_kind, created_by_id, created_by_label, created_at)
+       VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8, $9, $10, clock_timestamp()) RETURNING *`,
+      [
+        e.id ?? null,
+        organizationId,
+        e.phoneE164,
+        e.requestedAt,
+        e.reason,
+        e.source,
+        e.revocationId,
+        by.kind,
+        by.id,
+        by.label,
+      ],
+    );
+    return toInternalDnc(rows[0] as SqlRow);
+  }
+
+  async listInternalDnc(
+    organizationId: string,
+    filter: { phoneE164?: string | undefined; includeRemoved: boolean },
+    window: ListWindow,
+  ): Promise<InternalDncRow[]> {
+    const params: unknown[] = [organizationId];
+    let where = 'organization_id = $1';
+    if (filter.phoneE164 !== undefined) {
+      params.push(filter.phoneE164);
+      where += ` AND phone_e164 = $${params.length}`;
+    }
+    if (!filter.includeRemoved) where += ' AND removed_at IS NULL';
+    const page = keyset(params, window);
+    const rows: SqlRow[] = await this.q().query(
+      `SELECT * FROM internal_dnc_entries WHERE ${where}${page.where}${page.tail}`,
+      params,
+    );
+    return rows.map(toInternalDnc);
+  }
+
+  async activeInternalDncFor(organizationId: string, phoneE164: string): Promise<InternalDncRow[]> {
+    const rows: SqlRow[] = await this.q().query(
+      `SELECT * FROM internal_dnc_entries WHERE organization_id = $1 AND phone_e164 = $2 AND removed_at IS NULL`,
+      [organizationId, phoneE164],
+    );
+    return rows.map(toInternalDnc);
+  }
+
+  /** Marks every active entry of the number removed; how many were. */
+  async removeInternalDnc(
+    organizationId: string,
+    phoneE164: string,
+    reason: string,
+    by: ActorColumns,
+    manager?: EntityManager,
+  ): Promise<string[]> {
+    const rows: SqlRow[] = await this.q(manager).query(
+      `UPDATE internal_dnc_entries SET removed_at = clock_timestamp(), removed_by_kind = $3, removed_by_id = $4,
+         removed_by_label = $5, removal_reason = $6
+       WHERE organization_id = $1 AND phone_e164 = $2 AND removed_at IS NULL RETURNING id`,
+      [organizationId, phoneE164, by.kind, by.id, by.label, reason],
+    );
+    // UPDATE … RETURNING through TypeORM's query() yields [rows, count]
+    const returned = (Array.isArray(rows[0]) ? rows[0] : rows) as SqlRow[];
+    return returned.map((row) => row.id as string);
+  }
+
+  // ---- caller ids, emergencies, attempts, EBR, reassigned numbers ------------------------------
+
+  /** Inserts the caller id; null when the organisation already has that number. */
+  async insertCallerId(
+    organizationId: string,
+    c: { phoneE164: string; verifiedOwned: boolean; label: string | null },
+  ): Promise<CallerIdRow | null> {
+    const rows: SqlRow[] = await this.q().query(
+      `INSERT INTO caller_ids (organization_id, phone_e164, verified_owned, label) VALUES ($1, $2, $3, $4)
+       ON CONFLICT ON CONSTRAINT uq_caller_ids_phone DO NOTHING RETURNING *`,
+      [organizationId, c.phoneE164, c.verifiedOwned, c.label],
+    );
+    return rows[0] ? toCallerId(rows[0]) : null;
+  }
+
+  async listCallerIds(organizationId: string, window: ListWindow): Promise<CallerIdRow[]> {
+    const params: unknown[] = [organizationId];
+    const page = keyset(params, window);
+    const rows: SqlRow[] = await this.q().query(
+      `SELECT * FROM caller_ids WHERE organization_id = $1${page.where}${page.tail}`,
+      params,
+    );
+    return rows.map(toCallerId);
+  }
+
+  async findCallerId(organizationId: string, phoneE164: string): Promise<CallerIdRow | null> {
+    const rows: SqlRow[] = await this.q().query(
+      `SELECT * FROM caller_ids WHERE organization_id = $1 AND phone_e164 = $2`,
+      [organizationId, phoneE164],
+    );
+    return rows[0] ? toCallerId(rows[0]) : null;
+  }
+
+  async insertEmergency(
+    organizationId: string,
+    e: { state: string; startsAt: Date; endsAt: Date | null; note: string | null },
+    by: ActorColumns,
+  ): Promise<EmergencyRow> {
+    const rows: SqlRow[] = await this.q().query(
+      `INSERT INTO state_emergencies (organization_id, state, starts_at, ends_at, note, created_by_kind, created_by_id, created_by_label)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
+      [organizationId, e.state, e.startsAt, e.endsAt, e.note, by.kind, by.id, by.label],
+    );
+    return toEmergency(rows[0] as SqlRow);
+  }
+
+  async listEmergencies(organizationId: string, window: ListWindow): Promise<EmergencyRow[]> {
+    const params: unknown[] = [organizationId];
+    const page = keyset(params, window);
+    const rows: SqlRow[] = await this.q().query(
+      `SELECT * FROM state_emergencies WHERE organization_id = $1${page.where}${page.tail}`,
+      params,
+    );
+    return rows.map(toEmergency);
+  }
+
+  async allEmergencies(organizationId: string): Promise<EmergencyRow[]> {
+    const rows: SqlRow[] = await this.q().query(
+      `SELECT * FROM state_emergencies WHERE organization_id = $1 ORDER BY starts_at`,
+      [organizationId],
+    );
+    return rows.map(toEmergency);
+  }
+
+  async insertAttempt(
+    organizationId: string,
+    a: { phoneE164: string; subject: string | null; attemptedAt: Date; callId: string | null; callerId: string | null },
+  ): Promise<string> {
+    const rows: SqlRow[] = await this.q().query(
+      `INSERT INTO call_attempts (organization_id, phone_e164, subject, attempted_at, call_id, caller_id)
+       VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+      [organizationId, a.phoneE164, a.subject, a.attemptedAt, a.callId, a.callerId],
+    );
+    return (rows[0] as SqlRow).id as string;
+  }
+
+  /** Attempts at this number in the 14 days + 24 h before `at` (enough for every cap and the window search). */
+  async attemptsFor(
+    organizationId: string,
+    phoneE164: string,
+    at: Date,
+  ): Promise<{ at: Date; subject: string | null }[]> {
+    const rows: SqlRow[] = await this.q().query(
+      `SELECT attempted_at, subject FROM call_attempts WHERE organization_id = $1 AND phone_e164 = $2
+         AND attempted_at > $3::timestamptz - interval '15 days' ORDER BY attempted_at`,
+      [organizationId, phoneE164, at],
+    );
+    return rows.map((row) => ({ at: row.attempted_at as Date, subject: row.subject as string | null }));
+  }
+
+  async ebrFor(
+    organizationId: string,
+    phoneE164: string,
+  ): Promise<{ lastTransactionAt: Date | null; lastInquiryAt: Date | null } | null> {
+    const rows: SqlRow[] = await this.q().query(
+      `SELECT last_transaction_at, last_inquiry_at FROM business_relationships WHERE organization_id = $1 AND phone_e164 = $2`,
+      [organizationId, phoneE164],
+    );
+    const row = rows[0];
+    return row
+      ? { lastTransactionAt: row.last_transaction_at as Date | null, lastInquiryAt: row.last_inquiry_at as Date | null }
+      : null;
+  }
+
+  async upsertBusinessRelationship(
+    organizationId: string,
+    phoneE164: string,
+    ebr: { lastTransactionAt: Date | null; lastInquiryAt: Date | null },
+  ): Promise<void> {
+    await this.q().query(
+      `INSERT INTO business_relationships (organization_id, phone_e164, last_transaction_at, last_inquiry_at)
+       VALUES ($1, $2, $3, $4)
+       ON CONFLICT (organization_id, phone_e164) DO UPDATE SET
+         last_transaction_at = GREATEST(business_relationships.last_transaction_at, EXCLUDED.last_transaction_at),
+         last_inquiry_at = GREATEST(business_relationships.last_inquiry_at, EXCLUDED.last_inquiry_at),
+         updated_at = now()`,
+      [organizationId, phoneE164, ebr.lastTransactionAt, ebr.lastInquiryAt],
+    );
+  }
+
+  async insertReassignedCheck(
+    organizationId: string,
+    check: { phoneE164: string; queriedAt: Date; result: 'YES' | 'NO' | 'NO_DATA' },
+  ): Promise<void> {
+    await this.q().query(
+      `INSERT INTO reassigned_number_checks (organization_id, phone_e164, queried_at, result) VALUES ($1, $2, $3, $4)`,
+      [organizationId, check.phoneE164, check.queriedAt, check.result],
+    );
+  }
+
+  /** The latest Reassigned Numbers Database result for the number queried at or before `at`. */
+  async latestReassignedCheck(
+    organizationId: string,
+    phoneE164: string,
+    at: Date,
+  ): Promise<{ queriedAt: Date; result: 'YES' | 'NO' | 'NO_DATA' } | null> {
+    const rows: SqlRow[] = await this.q().query(
+      `SELECT queried_at, result FROM reassigned_number_checks WHERE organization_id = $1 AND phone_e164 = $2
+         AND queried_at <= $3 ORDER BY queried_at DESC LIMIT 1`,
+      [organizationId, phoneE164, at],
+    );
+    const row = rows[0];
+    return row ? { queriedAt: row.queried_at as Date, result: row.result as 'YES' | 'NO' | 'NO_DATA' } : null;
+  }
+
+  // ---- the decision log --------------------------------------------------------------------------
+
+  /**
+   * Appends a decision to the organisation's chain. A transaction-scoped advisory lock on the
+   * organisation serialises writers, so two concurrent decisions can never both follow the same
+   * head (the chain cannot fork); `hashOf` computes the row's hash from the previous one.
+   */
+  appendDecision(decision: NewDecision, hashOf: (row: Omit<DecisionRow, 'hash'>) => string): Promise<DecisionRow> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query(`SELECT pg_advisory_xact_lock(hashtext('compliance_decisions:' || $1))`, [
+        decision.organizationId,
+      ]);
+      const heads: SqlRow[] = await manager.query(
+        `SELECT seq, hash FROM compliance_decisions WHERE organization_id = $1 ORDER BY seq DESC LIMIT 1`,
+        [decision.organizationId],
+      );
+      const head = heads[0];
+      const seq = head ? Number(head.seq) + 1 : 1;
+      const prevHash = head ? (head.hash as string) : GENESIS_HASH;
+      const hash = hashOf({ ...decision, seq, prevHash });
+      const rows: SqlRow[] = await manager.query(
+        `INSERT INTO compliance_decisions (id, organization_id, seq, phone_e164, purpose, mode, dry_run, outcome,
+           next_allowed_at, reasons, decision, input, rule_set_version, dnc_snapshot_ids, call_id, campaign_id,
+           prev_hash, hash, created_at)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10::jsonb,$11::jsonb,$12::jsonb,$13,$14::jsonb,$15,$16,$17,$18,$19) RETURNING *`,
+        [
+          decision.id,
+          decision.organizationId,
+          seq,
+          decision.phoneE164,
+          decision.purpose,
+          decision.mode,
+          decision.dryRun,
+          decision.outcome,
+          decision.nextAllowedAt,
+          JSON.stringify(decision.reasons),
+          JSON.stringify(decision.decision),
+          JSON.stringify(decision.input),
+          decision.ruleSetVersion,
+          JSON.stringify(decision.dncSnapshotIds),
+          decision.callId,
+          decision.campaignId,
+          prevHash,
+          hash,
+          decision.createdAt,
+        ],
+      );
+      return toDecision(rows[0] as SqlRow);
+    });
+  }
+
+  async listDecisions(
+    organizationId: string,
+    filter: {
+      phoneE164?: string | undefined;
+      outcome?: string | undefined;
+      from?: Date | undefined;
+      to?: Date | undefined;
+    },
+    window: ListWindow,
+  ): Promise<DecisionRow[]> {
+    const params: unknown[] = [organizationId];
+    let where = 'organization_id = $1';
+    const add = (clause: string, value: unknown): void => {
+      params.push(value);
+      where += ` AND ${clause.replace('?', `$${params.length}`)}`;
+    };
+    if (filter.phoneE164 !== undefined) add('phone_e164 = ?', filter.phoneE164);
+    if (filter.outcome !== undefined) add('outcome = ?', filter.outcome);
+    if (filter.from !== undefined) add('created_at >= ?', filter.from);
+    if (filter.to !== undefined) add('created_at < ?', filter.to);
+    const page = keyset(params, window);
+    const rows: SqlRow[] = await this.q().query(
+      `SELECT * FROM compliance_decisions WHERE ${where}${page.where}${page.tail}`,
+      params,
+    );
+    return rows.map(toDecision);
+  }
+
+  /** The organisation's chain in order, `batch` rows after `afterSeq`. */
+  async decisionChain(organizationId: string, afterSeq: number, batch: number): Promise<DecisionRow[]> {
+    const rows: SqlRow[] = await this.q().query(
+      `SELECT * FROM compliance_decisions WHERE organization_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+      [organizationId, afterSeq, batch],
+    );
+    return rows.map(toDecision);
+  }
+}

@@ -1,0 +1,92 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import type { AuditVerify } from '@switchboard/contracts';
+import { canonicalJson } from './canonical-json.js';
+import { ComplianceRepository, GENESIS_HASH, type DecisionRow, type NewDecision } from './compliance.repository.js';
+
+/** A row's content as hashed: every column but the hash itself. */
+function contentOf(row: Omit<DecisionRow, 'hash'>): Record<string, unknown> {
+  return {
+    id: row.id,
+    organizationId: row.organizationId,
+    seq: row.seq,
+    phoneE164: row.phoneE164,
+    purpose: row.purpose,
+    mode: row.mode,
+    dryRun: row.dryRun,
+    outcome: row.outcome,
+    nextAllowedAt: row.nextAllowedAt?.toISOString() ?? null,
+    reasons: row.reasons,
+    decision: row.decision,
+    input: row.input,
+    ruleSetVersion: row.ruleSetVersion,
+    dncSnapshotIds: row.dncSnapshotIds,
+    callId: row.callId,
+    campaignId: row.campaignId,
+    prevHash: row.prevHash,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+/** SHA-256(previous hash + canonical JSON of the row's content), hex. */
+export function decisionHash(row: Omit<DecisionRow, 'hash'>): string {
+  return createHash('sha256')
+    .update(row.prevHash + canonicalJson(contentOf(row)), 'utf8')
+    .digest('hex');
+}
+
+const VERIFY_BATCH = 500;
+
+/**
+ * The decision log: every evaluation, append-only (triggers refuse UPDATE/DELETE/TRUNCATE) and
+ * hash-chained per organisation, so that a row changed or removed behind the API's back is found by
+ * `verify`.
+ */
+@Injectable()
+export class DecisionLogService {
+  constructor(private readonly repository: ComplianceRepository) {}
+
+  append(entry: Omit<NewDecision, 'id' | 'createdAt'>): Promise<DecisionRow> {
+    return this.repository.appendDecision({ ...entry, id: randomUUID(), createdAt: new Date() }, decisionHash);
+  }
+
+  /** Recomputes the organisation's whole chain; the first row that does not hold is named. */
+  async verify(organizationId: string): Promise<AuditVerify> {
+    let expectedPrev = GENESIS_HASH;
+    let expectedSeq = 1;
+    let checked = 0;
+    for (;;) {
+      const rows = await this.repository.decisionChain(organizationId, expectedSeq - 1, VERIFY_BATCH);
+      for (const row of rows) {
+        if (row.seq !== expectedSeq) {
+          return {
+            ok: false,
+            checked,
+            firstBrokenId: row.id,
+            reason: `decision #${expectedSeq} is missing: the chain jumps to #${row.seq}`,
+          };
+        }
+        if (row.prevHash !== expectedPrev) {
+          return {
+            ok: false,
+            checked,
+            firstBrokenId: row.id,
+            reason: `decision #${row.seq}: prev_hash does not match the previous decision's hash`,
+          };
+        }
+        if (decisionHash(row) !== row.hash) {
+          return {
+            ok: false,
+            checked,
+            firstBrokenId: row.id,
+            reason: `decision #${row.seq}: its content does not match its hash`,
+          };
+        }
+        checked += 1;
+        expectedPrev = row.hash;
+        expectedSeq += 1;
+      }
+      if (rows.length < VERIFY_BATCH) return { ok: true, checked };
+    }
+  }
+}
