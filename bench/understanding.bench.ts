@@ -69,6 +69,12 @@ for (const [name, requests] of cases) {
   const started = performance.now();
   for (let i = 0; i < REPEAT; i++) understanding.understand(requests[i % requests.length]!);
   const perTurnUs = ((performance.now() - started) * 1000) / REPEAT;
-  console.log(name.padEnd(38) + perTurnUs.toFixed(1).padStart(10) + Math.round(1e6 / perTurnUs).toString().padStart(12));
+  console.log(
+    name.padEnd(38) +
+      perTurnUs.toFixed(1).padStart(10) +
+      Math.round(1e6 / perTurnUs)
+        .toString()
+        .padStart(12),
+  );
 }
 console.log('\ngoal: a typical turn well under 200 µs');

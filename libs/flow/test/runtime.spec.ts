@@ -380,7 +380,14 @@ describe('callee hang-up and limits', () => {
         { id: 'wait', type: 'say', text: 'Take your time.' },
         { id: 'done', type: 'end', disposition: 'done' },
       ],
-      edges: edges('start.human>ask', 'ask.no>wait', 'wait.next>ask', 'ask.yes>done', 'ask.no_input>done', 'ask.no_match>done'),
+      edges: edges(
+        'start.human>ask',
+        'ask.no>wait',
+        'wait.next>ask',
+        'ask.yes>done',
+        'ask.no_input>done',
+        'ask.no_match>done',
+      ),
     });
     const record = await run(flow, ['no', 'no', 'no', 'no', 'no']);
     expect(record.disposition).toBe('loop_limit');
@@ -426,7 +433,14 @@ describe('branch and set', () => {
       nodes: [
         { id: 'start', type: 'start' },
         { id: 'rate', type: 'question', prompt: 'From 0 to 10?', capture: { var: 'score', type: 'number' } },
-        { id: 'calc', type: 'set', assign: [{ var: 'yearly', value: 'bill * 12' }, { var: 'tier', value: "score >= 9 ? 'promoter' : 'other'" }] },
+        {
+          id: 'calc',
+          type: 'set',
+          assign: [
+            { var: 'yearly', value: 'bill * 12' },
+            { var: 'tier', value: "score >= 9 ? 'promoter' : 'other'" },
+          ],
+        },
         {
           id: 'route',
           type: 'branch',
@@ -527,7 +541,15 @@ describe('tools', () => {
         { id: 'ok', type: 'end', disposition: 'ok' },
         { id: 'err', type: 'end', disposition: 'err' },
       ],
-      edges: edges('start.human>t1', 't1.success>t2', 't1.error>err', 't1.timeout>err', 't2.success>ok', 't2.error>err', 't2.timeout>err'),
+      edges: edges(
+        'start.human>t1',
+        't1.success>t2',
+        't1.error>err',
+        't1.timeout>err',
+        't2.success>ok',
+        't2.error>err',
+        't2.timeout>err',
+      ),
     });
     const tools = new ScenarioToolRunner({ check: [{ result: {} }, { error: 'down' }] });
     expect((await run(flow, [], { tools })).disposition).toBe('err');
@@ -591,7 +613,10 @@ describe('transfer', () => {
     const record = await run(transferFlow(), []);
     expect(record.disposition).toBe('transferred');
     expect(agentLines(record)).toEqual(['Transferring you now.']);
-    expect(record.events.find((e) => e.type === 'transfer.result')).toMatchObject({ to: '+12125550123', result: 'connected' });
+    expect(record.events.find((e) => e.type === 'transfer.result')).toMatchObject({
+      to: '+12125550123',
+      result: 'connected',
+    });
   });
 
   it('follows busy, and falls back to failed when no_answer is unwired', async () => {
@@ -621,7 +646,15 @@ describe('llm nodes without a model', () => {
       ],
       edges: [
         ...edges('start.human>chat', 'chat.no_input>quiet', 'chat.max_turns>long'),
-        { id: 'i1', from: 'chat', kind: 'intent', to: 'demo', label: 'Wants a demo', examples: ['book a demo'], say: 'Great, let me set that up.' },
+        {
+          id: 'i1',
+          from: 'chat',
+          kind: 'intent',
+          to: 'demo',
+          label: 'Wants a demo',
+          examples: ['book a demo'],
+          say: 'Great, let me set that up.',
+        },
       ],
     });
 

@@ -47,7 +47,9 @@ describe('diffFlows', () => {
     expect(diff.nodes.changed).toEqual([
       expect.objectContaining({
         id: 'greet',
-        fields: [{ path: 'text', before: 'Hello from Acme, an automated call.', after: 'Hi from Acme, an automated call.' }],
+        fields: [
+          { path: 'text', before: 'Hello from Acme, an automated call.', after: 'Hi from Acme, an automated call.' },
+        ],
       }),
     ]);
     expect(diff.edges.added.map((e) => e.id)).toEqual(['e3']);
@@ -56,6 +58,8 @@ describe('diffFlows', () => {
   });
 
   it('canonical JSON does not depend on key order', () => {
-    expect(canonicalJson({ b: 1, a: { d: 2, c: [3, { f: 1, e: 2 }] } })).toBe('{"a":{"c":[3,{"e":2,"f":1}],"d":2},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: 2, c: [3, { f: 1, e: 2 }] } })).toBe(
+      '{"a":{"c":[3,{"e":2,"f":1}],"d":2},"b":1}',
+    );
   });
 });

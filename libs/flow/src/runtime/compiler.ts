@@ -102,13 +102,14 @@ export function compileFlow(flow: FlowDocument) {
       runTool: fromPromise<ToolOutcome, { nodeId: string; scope: Record<string, unknown> }>(async ({ input, system }) =>
         runTool(env, portsOf(system), input.nodeId, input.scope),
       ),
-      transfer: fromPromise<{ to: string; result: TransferResult }, { nodeId: string; to: string; mode: 'cold' | 'warm' }>(
-        async ({ input, system }) => {
-          if (!input.to) return { to: input.to, result: 'failed' };
-          const result = await portsOf(system).channel.transfer(input.to, { nodeId: input.nodeId, mode: input.mode });
-          return { to: input.to, result };
-        },
-      ),
+      transfer: fromPromise<
+        { to: string; result: TransferResult },
+        { nodeId: string; to: string; mode: 'cold' | 'warm' }
+      >(async ({ input, system }) => {
+        if (!input.to) return { to: input.to, result: 'failed' };
+        const result = await portsOf(system).channel.transfer(input.to, { nodeId: input.nodeId, mode: input.mode });
+        return { to: input.to, result };
+      }),
       recordOptOut: fromPromise<void, { nodeId: string; channel: 'voice' | 'dtmf' | 'unknown'; words?: string }>(
         async ({ input, system }) => {
           const ports = portsOf(system);
@@ -152,12 +153,21 @@ export function compileFlow(flow: FlowDocument) {
     understanding: {
       invoke: {
         src: 'understand' as const,
-        input: ({ context, event, self }: { context: CallContext; event: AnyEventObject; self: { system: object } }) => ({
+        input: ({
+          context,
+          event,
+          self,
+        }: {
+          context: CallContext;
+          event: AnyEventObject;
+          self: { system: object };
+        }) => ({
           request: understandRequest(env, context, node, String(event.text ?? ''), portsOf(self.system).clock.now()),
         }),
         onDone: {
           actions: react((step, event) => {
-            const { text, result } = (event as unknown as { output: { text: string; result: UnderstandResult } }).output;
+            const { text, result } = (event as unknown as { output: { text: string; result: UnderstandResult } })
+              .output;
             calleeTurn(step, 'voice', text);
             onText(step, text, result);
           }),
@@ -272,7 +282,12 @@ export function compileFlow(flow: FlowDocument) {
             src: 'recordOptOut' as const,
             input: ({ context }: { context: CallContext }) => ({
               nodeId: node.id,
-              channel: context.lastInput === 'dtmf' ? ('dtmf' as const) : context.lastInput === 'voice' ? ('voice' as const) : ('unknown' as const),
+              channel:
+                context.lastInput === 'dtmf'
+                  ? ('dtmf' as const)
+                  : context.lastInput === 'voice'
+                    ? ('voice' as const)
+                    : ('unknown' as const),
               ...(context.lastWords ? { words: context.lastWords } : {}),
             }),
             onDone: { actions: react((step) => step.end('opted_out')) },
@@ -314,7 +329,9 @@ export function compileFlow(flow: FlowDocument) {
       END: { target: `.${ENDED}` },
       DEADLINE: {
         actions: assign(({ context, event }) =>
-          context.deadline && context.deadline.seq === event.seq ? { deadline: { ...context.deadline, at: event.at } } : {},
+          context.deadline && context.deadline.seq === event.seq
+            ? { deadline: { ...context.deadline, at: event.at } }
+            : {},
         ),
       },
       'CALLEE.HANGUP': { actions: react((step) => calleeHungUp(step, nodeOf(step))) },
@@ -384,7 +401,11 @@ async function runTool(
     if (tool.kind === 'http') {
       const toolScope = { ...scope, secrets: ports.secrets, input };
       const body =
-        tool.body !== undefined ? renderValue(tool.body, toolScope, options) : tool.method === 'GET' ? undefined : input;
+        tool.body !== undefined
+          ? renderValue(tool.body, toolScope, options)
+          : tool.method === 'GET'
+            ? undefined
+            : input;
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(tool.headers ?? {})) {
         const rendered = renderTemplate(value, toolScope, options);
@@ -398,7 +419,10 @@ async function runTool(
       };
     }
   } catch (error) {
-    return { status: 'error', error: `the tool request could not be built: ${String((error as Error).message ?? error)}` };
+    return {
+      status: 'error',
+      error: `the tool request could not be built: ${String((error as Error).message ?? error)}`,
+    };
   }
   ports.record({ type: 'tool.called', nodeId, toolId: tool.id, input });
   const timeoutMs = node.timeoutMs ?? tool.timeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;

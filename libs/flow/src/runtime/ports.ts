@@ -1,5 +1,13 @@
 import type { LanguageUnderstanding } from '../understanding/types.js';
-import type { CallEvent, Clock, ListenRequest, OptOutRecorder, SpeechChannel, SpeechPurpose, ToolRunner } from './types.js';
+import type {
+  CallEvent,
+  Clock,
+  ListenRequest,
+  OptOutRecorder,
+  SpeechChannel,
+  SpeechPurpose,
+  ToolRunner,
+} from './types.js';
 
 /** A call event before the session stamps it with the clock. */
 export type CallEventBody = CallEvent extends infer E ? (E extends CallEvent ? Omit<E, 'at'> : never) : never;

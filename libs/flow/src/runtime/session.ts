@@ -106,7 +106,8 @@ export class CallSession {
     this.cancelMaxDuration = this.clock.setTimer(maxAt, () => this.actor.send({ type: 'MAX_DURATION' }));
     // a restored call that was listening listens again, with its original deadline
     const pending = context.deadline;
-    if (persisted && pending) this.listen(pending.seq, pending.request, pending.at ?? this.clock.now() + pending.request.timeoutMs);
+    if (persisted && pending)
+      this.listen(pending.seq, pending.request, pending.at ?? this.clock.now() + pending.request.timeoutMs);
   }
 
   get done(): boolean {
@@ -238,7 +239,8 @@ export class CallSession {
 export function transcriptOf(events: readonly CallEvent[]): TranscriptEntry[] {
   const lines: TranscriptEntry[] = [];
   for (const e of events) {
-    if (e.type === 'agent.said') lines.push({ speaker: 'agent', text: e.text, at: e.at, nodeId: e.nodeId, kind: 'speech' });
+    if (e.type === 'agent.said')
+      lines.push({ speaker: 'agent', text: e.text, at: e.at, nodeId: e.nodeId, kind: 'speech' });
     else if (e.type === 'callee.said')
       lines.push({ speaker: 'callee', text: e.text, at: e.at, nodeId: e.nodeId, kind: 'speech' });
     else if (e.type === 'callee.dtmf')

@@ -66,7 +66,10 @@ export class Step {
       return renderTemplate(template, this.scope(), { timezone: this.env.timezone });
     } catch (error) {
       this.error(error instanceof ExpressionError ? error.message : String(error));
-      return template.replace(/\{\{[^}]*\}\}|\{%[^%]*%\}/g, '').replace(/\s{2,}/g, ' ').trim();
+      return template
+        .replace(/\{\{[^}]*\}\}|\{%[^%]*%\}/g, '')
+        .replace(/\s{2,}/g, ' ')
+        .trim();
     }
   }
 

@@ -34,7 +34,14 @@ export type CallEvent = { at: string } & (
   | { type: 'variable.set'; name: string; value: unknown; nodeId: string }
   | { type: 'global.fired'; globalId: string; nodeId: string; goto: string }
   | { type: 'tool.called'; nodeId: string; toolId: string; input: unknown }
-  | { type: 'tool.result'; nodeId: string; toolId: string; outcome: 'success' | 'error' | 'timeout'; result?: unknown; error?: string }
+  | {
+      type: 'tool.result';
+      nodeId: string;
+      toolId: string;
+      outcome: 'success' | 'error' | 'timeout';
+      result?: unknown;
+      error?: string;
+    }
   | { type: 'transfer.result'; nodeId: string; to: string; result: TransferResult }
   | { type: 'opted_out'; nodeId: string; channel: 'voice' | 'dtmf' | 'unknown'; words?: string }
   | { type: 'flow.error'; nodeId: string; message: string }
@@ -57,9 +64,7 @@ export interface CallRecord {
 
 /** Outcome of one tool invocation. Never throws: errors are data. */
 export type ToolOutcome =
-  | { status: 'success'; result: unknown }
-  | { status: 'error'; error: string }
-  | { status: 'timeout' };
+  { status: 'success'; result: unknown } | { status: 'error'; error: string } | { status: 'timeout' };
 
 /** The tools port: runs a declared tool with its rendered request. */
 export interface ToolRunner {

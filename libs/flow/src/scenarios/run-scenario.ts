@@ -54,7 +54,9 @@ export function compare(scenario: Scenario, record: CallRecord): string[] {
   const expect = scenario.expect;
   const failures: string[] = [];
   if (expect.disposition !== undefined && expect.disposition !== record.disposition)
-    failures.push(`disposition: expected ${JSON.stringify(expect.disposition)}, got ${JSON.stringify(record.disposition)}`);
+    failures.push(
+      `disposition: expected ${JSON.stringify(expect.disposition)}, got ${JSON.stringify(record.disposition)}`,
+    );
   if (expect.optedOut !== undefined && expect.optedOut !== record.optedOut)
     failures.push(`optedOut: expected ${expect.optedOut}, got ${record.optedOut}`);
   if (expect.path !== undefined) {
@@ -112,7 +114,9 @@ export function sameValue(expected: unknown, actual: unknown): boolean {
     return ISO_DATETIME.test(expected) && ISO_DATETIME.test(actual) && Date.parse(expected) === Date.parse(actual);
   }
   if (Array.isArray(expected)) {
-    return Array.isArray(actual) && expected.length === actual.length && expected.every((v, i) => sameValue(v, actual[i]));
+    return (
+      Array.isArray(actual) && expected.length === actual.length && expected.every((v, i) => sameValue(v, actual[i]))
+    );
   }
   if (expected && typeof expected === 'object' && actual && typeof actual === 'object' && !Array.isArray(actual)) {
     const a = actual as Record<string, unknown>;

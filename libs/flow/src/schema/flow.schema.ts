@@ -48,7 +48,12 @@ export const DefaultsSchema = z.strictObject({
   noInputTimeoutMs: z.number().int().positive().max(120_000).default(6000),
   maxAttempts: z.number().int().min(1).max(10).default(2),
   interruptible: z.boolean().default(true),
-  maxCallSeconds: z.number().int().positive().max(4 * 3600).default(600),
+  maxCallSeconds: z
+    .number()
+    .int()
+    .positive()
+    .max(4 * 3600)
+    .default(600),
   maxVisitsPerNode: z.number().int().min(1).max(1000).default(10),
 });
 export type Defaults = z.infer<typeof DefaultsSchema>;
@@ -90,7 +95,17 @@ export type Tool = z.infer<typeof ToolSchema>;
 
 // ---------------------------------------------------------------- nodes
 
-export const CAPTURE_TYPES = ['yes_no', 'choice', 'number', 'date', 'time', 'datetime', 'phone', 'digits', 'text'] as const;
+export const CAPTURE_TYPES = [
+  'yes_no',
+  'choice',
+  'number',
+  'date',
+  'time',
+  'datetime',
+  'phone',
+  'digits',
+  'text',
+] as const;
 export const CaptureTypeSchema = z.enum(CAPTURE_TYPES);
 export type CaptureType = z.infer<typeof CaptureTypeSchema>;
 
@@ -99,7 +114,10 @@ export const ChoiceValueSchema = z.strictObject({
   label: Text,
   synonyms: z.array(Text).optional(),
   /** key the callee may press for this choice; defaults to its 1-based position */
-  dtmf: z.string().regex(/^[0-9*#]$/).optional(),
+  dtmf: z
+    .string()
+    .regex(/^[0-9*#]$/)
+    .optional(),
 });
 export type ChoiceValue = z.infer<typeof ChoiceValueSchema>;
 
