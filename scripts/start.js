@@ -5,7 +5,8 @@
 //   3. builds what the API needs (`tsc -b apps/api`, which builds its libraries first);
 //   4. creates the database if it is missing and applies the migrations (an explicit step);
 //   5. seeds a demo organisation with the example flows on first start (an explicit step too);
-//   6. starts the API and prints where it listens and how to sign in.
+//   6. builds the editor, which the API serves at /;
+//   7. starts the API and prints where it listens and how to sign in.
 // `npm run dev` (--dev) does the same but runs the API under `nest start --watch`.
 // Later issues add the agent worker and the editor here.
 import { spawn } from 'node:child_process';
@@ -170,6 +171,10 @@ async function main() {
 
   step('building the API (tsc -b apps/api)');
   await run(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', 'apps/api']);
+  if (!dev) {
+    step('building the editor (vite build), served by the API at /');
+    await run('npm', ['run', 'build', '-w', '@switchboard/editor', '--silent']);
+  }
 
   step('creating the database if missing, applying migrations');
   const migrate = join(API, 'dist/database/migrate.js');
@@ -208,7 +213,8 @@ async function main() {
   if (status === undefined) return;
   console.log(`
 ${paint('1', 'Switchboard API')} ${status === 200 ? paint('32', 'is up') : paint('33', `answers /health with ${status}`)}
-  API:     ${base}
+  editor:  ${base}/${dev ? '  (dev: run `npm run dev -w @switchboard/editor` for the editor)' : ''}
+  API:     ${base}/v1
   docs:    ${base}/docs
   health:  ${base}/health
 

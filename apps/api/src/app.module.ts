@@ -6,6 +6,7 @@ import { ComplianceModule } from './compliance/compliance.module.js';
 import { DncModule } from './dnc/dnc.module.js';
 import { ZodValidationInterceptor } from './common/validation/zod-validation.interceptor.js';
 import { DocsModule } from './docs/docs.module.js';
+import { EditorStaticModule } from './editor/editor-static.module.js';
 import { FlowsModule } from './flows/flows.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { SimulationsModule } from './simulations/simulations.module.js';
@@ -22,7 +23,7 @@ import { RedisModule } from './redis/redis.module.js';
 @Module({})
 export class AppModule implements NestModule {
   /** The whole API for one validated configuration (main.ts and the e2e tests build it the same way). */
-  static register(config: AppConfig, options: { logger?: Logger } = {}): DynamicModule {
+  static register(config: AppConfig, options: { logger?: Logger; serveEditor?: boolean } = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -37,6 +38,8 @@ export class AppModule implements NestModule {
         SimulationsModule,
         DncModule,
         ComplianceModule,
+        // the built editor at `/` (main.ts only: tests answer unknown paths with the API's 404)
+        ...(options.serveEditor ? [EditorStaticModule] : []),
         DocsModule,
         MetricsModule,
       ],

@@ -11,7 +11,7 @@ async function bootstrap(): Promise<void> {
   const config = loadConfig();
   const root = createLogger({ level: config.logLevel });
   const logger = new AppLogger(root);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config, { logger: root }), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config, { logger: root, serveEditor: true }), {
     logger,
   });
   setupApp(app);

@@ -1,56 +1,56 @@
-import { useEffect, useState } from 'react';
-import { type HealthView, fetchHealth } from './api/health.js';
+import { lazy, Suspense, useEffect, useReducer } from 'react';
+import { session, setUnauthorizedHandler } from './api/client.js';
+import { logout } from './api/flows.js';
+import { FlowsPage } from './pages/FlowsPage.js';
+import { LoginPage } from './pages/LoginPage.js';
+import { hrefOf, navigate, useRoute } from './router.js';
 
-const REFRESH_MS = 10_000;
-
-function useApiHealth(): HealthView {
-  const [view, setView] = useState<HealthView>({ state: 'loading' });
-  useEffect(() => {
-    const controller = new AbortController();
-    const refresh = () => {
-      void fetchHealth(controller.signal).then((next) => {
-        if (!controller.signal.aborted) setView(next);
-      });
-    };
-    refresh();
-    const timer = setInterval(refresh, REFRESH_MS);
-    return () => {
-      controller.abort();
-      clearInterval(timer);
-    };
-  }, []);
-  return view;
-}
-
-const HEADLINE: Record<HealthView['state'], string> = {
-  loading: 'Checking the API…',
-  ok: 'API healthy',
-  degraded: 'API degraded',
-  unreachable: 'API unreachable',
-};
+// The canvas, the flow library and its checks are the bulk of the code: loaded with the first flow opened.
+const EditorPage = lazy(() => import('./pages/EditorPage.js').then((m) => ({ default: m.EditorPage })));
 
 export function App() {
-  const health = useApiHealth();
+  const route = useRoute();
+  // signing in or out changes sessionStorage, which React does not watch
+  const [, refresh] = useReducer((n: number) => n + 1, 0);
+  const signedIn = session.token !== null;
+  useEffect(() => setUnauthorizedHandler(() => navigate({ name: 'login' })), []);
+  useEffect(() => {
+    if (!signedIn && route.name !== 'login') navigate({ name: 'login' });
+  }, [signedIn, route.name]);
+
+  if (!signedIn || route.name === 'login') return <LoginPage onSignedIn={refresh} />;
+  const who = session.who();
   return (
-    <main style={{ fontFamily: 'system-ui, sans-serif', maxWidth: 640, margin: '4rem auto', padding: '0 1rem' }}>
-      <h1>Switchboard</h1>
-      <p>Design, test and run AI voice-agent call flows.</p>
-      <section aria-labelledby="health-title" style={{ border: '1px solid #ccc', borderRadius: 8, padding: '1rem' }}>
-        <h2 id="health-title" style={{ marginTop: 0 }}>
-          {HEADLINE[health.state]}
-        </h2>
-        {health.state === 'unreachable' && <p role="alert">{health.message}</p>}
-        {(health.state === 'ok' || health.state === 'degraded') && (
-          <ul>
-            {health.services.map((service) => (
-              <li key={service.name}>
-                <span aria-hidden>{service.up ? '●' : '○'}</span> {service.name}: {service.up ? 'up' : 'down'} (
-                {service.detail})
-              </li>
-            ))}
-          </ul>
-        )}
-      </section>
-    </main>
+    <div className="app">
+      <nav className="topbar" aria-label="Main">
+        <a href={hrefOf({ name: 'flows' })} className="brand">
+          Switchboard
+        </a>
+        <span className="muted">
+          {who?.email} · {who?.organization}
+        </span>
+        <button
+          type="button"
+          onClick={() => {
+            void logout()
+              .catch(() => undefined)
+              .finally(() => {
+                session.clear();
+                navigate({ name: 'login' });
+                refresh();
+              });
+          }}
+        >
+          Sign out
+        </button>
+      </nav>
+      {route.name === 'editor' ? (
+        <Suspense fallback={<main className="page">Loading the editor…</main>}>
+          <EditorPage id={route.id} />
+        </Suspense>
+      ) : (
+        <FlowsPage />
+      )}
+    </div>
   );
 }
