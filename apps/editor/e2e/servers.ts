@@ -51,10 +51,13 @@ async function waitFor(url: string, child: ChildProcess, what: string, timeoutMs
 export function ensureChromium(): string {
   if (existsSync(CHROMIUM)) return CHROMIUM;
   if (process.getuid?.() === 0) {
-    try {
-      execFileSync('apt-get', ['install', '-y', 'chromium'], { stdio: 'inherit' });
-    } catch {
-      /* reported below */
+    // a fresh machine has no package lists yet: update them, then install
+    for (const args of [['update'], ['install', '-y', 'chromium']]) {
+      try {
+        execFileSync('apt-get', args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+      } catch {
+        /* reported below */
+      }
     }
   }
   if (!existsSync(CHROMIUM))
@@ -73,11 +76,11 @@ function withDatabaseName(url: string, name: string): string {
 export async function startServers(): Promise<Servers> {
   const children: ChildProcess[] = [];
   const node = process.execPath;
-  if (!existsSync(join(API_DIST, 'main.js')))
-    execFileSync(node, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', 'apps/api'], {
-      cwd: ROOT,
-      stdio: 'inherit',
-    });
+  // incremental: a no-op when the build is up to date, never a stale API
+  execFileSync(node, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', 'apps/api'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
 
   const base = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/switchboard';
   const dbName = `switchboard_editor_e2e_${process.pid}`;
