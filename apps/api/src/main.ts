@@ -11,9 +11,12 @@ async function bootstrap(): Promise<void> {
   const config = loadConfig();
   const root = createLogger({ level: config.logLevel });
   const logger = new AppLogger(root);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config, { logger: root, serveEditor: true }), {
-    logger,
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.register(config, { logger: root, serveEditor: true }),
+    {
+      logger,
+    },
+  );
   setupApp(app);
   app.enableShutdownHooks();
   await app.listen(config.port, config.host);
