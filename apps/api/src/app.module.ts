@@ -2,6 +2,7 @@ import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } 
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { ActivityModule } from './activity/activity.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { ComplianceReviewModule } from './compliance-review/compliance-review.module.js';
 import { ComplianceModule } from './compliance/compliance.module.js';
 import { DncModule } from './dnc/dnc.module.js';
 import { ZodValidationInterceptor } from './common/validation/zod-validation.interceptor.js';
@@ -38,6 +39,7 @@ export class AppModule implements NestModule {
         SimulationsModule,
         DncModule,
         ComplianceModule,
+        ComplianceReviewModule,
         // the built editor at `/` (main.ts only: tests answer unknown paths with the API's 404)
         ...(options.serveEditor ? [EditorStaticModule] : []),
         DocsModule,

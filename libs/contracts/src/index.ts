@@ -5,3 +5,4 @@ export * from './flows.js';
 export * from './simulations.js';
 export * from './health.js';
 export * from './compliance.js';
+export * from './compliance-review.js';

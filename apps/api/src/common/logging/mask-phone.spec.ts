@@ -44,6 +44,12 @@ describe('maskPhone', () => {
     }
   });
 
+  it('masks numbers whose separators are URL-encoded', () => {
+    expect(maskPhone('GET /v1/compliance/phones/(212)%20555-0101')).toBe('GET /v1/compliance/phones/+1******0101');
+    expect(maskPhone('/phones/+1%20212%20555%200101?x=1')).toBe('/phones/+1******0101?x=1');
+    expect(maskPhone('/phones/%28212%29%20555-0101')).toBe('/phones/+1******0101');
+  });
+
   it('is idempotent', () => {
     const once = maskPhone('+15551230123 and 555-123-0123');
     expect(maskPhone(once)).toBe(once);

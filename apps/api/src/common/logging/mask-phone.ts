@@ -15,9 +15,13 @@ const US_NUMBER = /(?<![\w+])(?:\+?1[\s.-]?)?\(?[2-9]\d{2}\)?[\s.-]?\d{3}[\s.-]?
 const E164_NUMBER = /(?<![\w+])(?:\+|%2B)([1-9]\d{7,14})(?!\d)/gi;
 
 const maskUs = (last4: string) => `+1******${last4}`;
+// Separators as they travel in a URL (`/phones/(212)%20555-0101`, `+1%20212%20555%200101`):
+// decoded first so the number is recognised whatever its spelling.
+const URL_SEPARATORS = /%(2[089]|2B)/gi;
 
 export function maskPhone(text: string): string {
   return text
+    .replace(URL_SEPARATORS, (_match, hex: string) => String.fromCharCode(parseInt(hex, 16)))
     .replace(E164_NUMBER, (_match, digits: string) =>
       digits.length === 11 && digits.startsWith('1')
         ? maskUs(digits.slice(-4))

@@ -1,0 +1,183 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import {
+  ApiErrorSchema,
+  ComplianceSearchPageSchema,
+  ComplianceSearchQuerySchema,
+  ConsentCoverageBodySchema,
+  ConsentCoverageReportSchema,
+  DncFreshnessReportSchema,
+  DossierExportQuerySchema,
+  DossierExportSchema,
+  DossierSchema,
+  OutsideWindowQuerySchema,
+  OutsideWindowReportSchema,
+  PhoneParamsSchema,
+  RevocationReportQuerySchema,
+  RevocationReportSchema,
+  type ComplianceSearchHit,
+  type ComplianceSearchQuery,
+  type ConsentCoverageBody,
+  type ConsentCoverageReport,
+  type DncFreshnessReport,
+  type Dossier,
+  type DossierExport,
+  type DossierExportQuery,
+  type OutsideWindowQuery,
+  type OutsideWindowReport,
+  type Page,
+  type PhoneParams,
+  type RevocationReport,
+  type RevocationReportQuery,
+} from '@switchboard/contracts';
+import { Authorize, CurrentPrincipal, type Principal } from '../common/auth/principal.js';
+import { Route } from '../common/validation/route-spec.js';
+import { ComplianceReviewService } from './compliance-review.service.js';
+
+const error = (description: string) => ({ description, schema: ApiErrorSchema });
+const BAD_INPUT = { 400: error('Invalid request: every bad field is named in details') };
+const FORBIDDEN = { 403: error('Missing permission compliance:read (admin, compliance)') };
+const TAGS = ['compliance-review'];
+
+/**
+ * `/v1/compliance/…`: what a compliance reviewer reads. Every route needs compliance:read (admin,
+ * compliance) and shows numbers unmasked; nothing here changes evidence.
+ */
+@Controller('v1/compliance')
+@Authorize('compliance:read')
+export class ComplianceReviewController {
+  constructor(private readonly review: ComplianceReviewService) {}
+
+  @Get('phones/:phone')
+  @Route({
+    summary: "A number's compliance dossier",
+    description:
+      'Consent evidence (verbatim disclosure + SHA-256, capture time, page URL, IP, user agent, signature, sellers, stored E1–E8 results, dispute), revocations, internal DNC entries and removals, national/state DNC status now, every logged decision, call attempts, and one timeline of all of them, oldest first. `phone` in any format.',
+    tags: TAGS,
+    params: PhoneParamsSchema,
+    responses: { 200: { description: 'The dossier', schema: DossierSchema }, ...BAD_INPUT, ...FORBIDDEN },
+  })
+  dossier(@CurrentPrincipal() principal: Principal, @Param() params: PhoneParams): Promise<Dossier> {
+    return this.review.dossier(principal, params.phone);
+  }
+
+  @Get('phones/:phone/export')
+  @Route({
+    summary: 'Export a dossier with checksums',
+    description:
+      '`format=json` (default): `{manifest: {files: [{name, sha256, bytes}]}, parts}` where each checksum is over the UTF-8 of `JSON.stringify(parts[name])`. `format=csv` (text/csv): the timeline, then a trailing `#manifest` block whose `timeline.csv` row gives the SHA-256 and byte length of the leading timeline bytes. Sent as an attachment.',
+    tags: TAGS,
+    params: PhoneParamsSchema,
+    query: DossierExportQuerySchema,
+    responses: {
+      200: { description: 'The dossier file (JSON, or CSV with format=csv)', schema: DossierExportSchema },
+      ...BAD_INPUT,
+      ...FORBIDDEN,
+    },
+  })
+  async export(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: PhoneParams,
+    @Query() query: DossierExportQuery,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<DossierExport | string> {
+    const stamp = new Date().toISOString().slice(0, 10);
+    if (query.format === 'csv') {
+      const file = await this.review.exportCsv(principal, params.phone);
+      res.setHeader('content-type', 'text/csv; charset=utf-8');
+      res.setHeader('content-disposition', `attachment; filename="dossier-${file.phone.slice(1)}-${stamp}.csv"`);
+      return file.csv;
+    }
+    const file = await this.review.exportJson(principal, params.phone);
+    res.setHeader(
+      'content-disposition',
+      `attachment; filename="dossier-${file.manifest.phone.slice(1)}-${stamp}.json"`,
+    );
+    return file;
+  }
+
+  @Get('search')
+  @Route({
+    summary: 'Find numbers by evidence',
+    description:
+      '`q`: text in consent evidence (disclosure text, scope, page URL, sellers, certificate URL) or a number in any format; `consentId`; `campaignId` (on logged decisions); `from` ≤ event time < `to`. Every criterion given must hold; the range limits the events counted. Numbers in E.164 order with their counts.',
+    tags: TAGS,
+    query: ComplianceSearchQuerySchema,
+    responses: {
+      200: { description: 'A page of numbers', schema: ComplianceSearchPageSchema },
+      ...BAD_INPUT,
+      ...FORBIDDEN,
+    },
+  })
+  search(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: ComplianceSearchQuery,
+  ): Promise<Page<ComplianceSearchHit>> {
+    return this.review.search(principal, query);
+  }
+
+  @Get('reports/revocations')
+  @Route({
+    summary: 'Revocation honoured-time report',
+    description:
+      'honouredAt − receivedAt in seconds over revocations received in [from, to): count, p50, p95, max and how many took over 0 s, overall and per `period` (UTC day, week or month), with counts per channel.',
+    tags: TAGS,
+    query: RevocationReportQuerySchema,
+    responses: { 200: { description: 'The report', schema: RevocationReportSchema }, ...BAD_INPUT, ...FORBIDDEN },
+  })
+  revocations(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: RevocationReportQuery,
+  ): Promise<RevocationReport> {
+    return this.review.revocationReport(principal, query);
+  }
+
+  @Get('reports/outside-window')
+  @Route({
+    summary: 'Calls allowed outside the calling window (must be 0)',
+    description:
+      'DIAL_NOW decisions logged as ALLOWED whose reasons include OUTSIDE_HOURS, in [from, to); `checked` is how many DIAL_NOW ALLOWED decisions were examined. Until call records exist this is judged on the decision log alone.',
+    tags: TAGS,
+    query: OutsideWindowQuerySchema,
+    responses: { 200: { description: 'The report', schema: OutsideWindowReportSchema }, ...BAD_INPUT, ...FORBIDDEN },
+  })
+  outsideWindow(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: OutsideWindowQuery,
+  ): Promise<OutsideWindowReport> {
+    return this.review.outsideWindowReport(principal, query);
+  }
+
+  @Get('reports/dnc-freshness')
+  @Route({
+    summary: 'DNC snapshot freshness',
+    description:
+      'The current ready snapshot of the national registry and of each state list, its age in hours and whether it is fresh (≤ 31 × 24 h, else the gate blocks telemarketing).',
+    tags: TAGS,
+    responses: { 200: { description: 'The report', schema: DncFreshnessReportSchema }, ...FORBIDDEN },
+  })
+  dncFreshness(@CurrentPrincipal() principal: Principal): Promise<DncFreshnessReport> {
+    return this.review.dncFreshnessReport(principal);
+  }
+
+  @Post('reports/consent-coverage')
+  @HttpCode(200)
+  @Route({
+    summary: 'Consent coverage of a list of numbers',
+    description:
+      'The share of the given numbers (any format, deduplicated) with a consent in force now: captured after the latest revocation, not disputed, and whose stored E1–E8 results all hold. Changes nothing. The `?campaignId=` form comes with the campaigns feature.',
+    tags: TAGS,
+    body: ConsentCoverageBodySchema,
+    responses: {
+      200: { description: 'The report', schema: ConsentCoverageReportSchema },
+      ...BAD_INPUT,
+      ...FORBIDDEN,
+    },
+  })
+  consentCoverage(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: ConsentCoverageBody,
+  ): Promise<ConsentCoverageReport> {
+    return this.review.consentCoverage(principal, body);
+  }
+}
