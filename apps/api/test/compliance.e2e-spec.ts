@@ -552,6 +552,67 @@ describe('compliance: consents, revocations, internal DNC, the gate and the deci
     }
   });
 
+  it('EBR and Reassigned Numbers Database answers recorded through their routes reach the gate', async () => {
+    const dnc = app.get(DncStatusPort);
+    const listed = { snapshotId: 'snap-listed', obtainedAt: '2026-03-05T00:00:00Z', listed: true };
+    const national = vi.spyOn(dnc, 'nationalStatus').mockResolvedValue(listed);
+    try {
+      const telemarketing = { phone: '(212) 555-0177', purpose: 'TELEMARKETING', subject: 'solar' };
+      const codes = async () =>
+        ((await check(a, telemarketing).expect(200)).body.reasons as Array<{ code: string }>).map((r) => r.code);
+      expect(await codes()).toContain('DNC_NATIONAL');
+
+      await http
+        .post('/v1/compliance/business-relationships')
+        .set('authorization', a.bearer('viewer'))
+        .send({ phone: '212-555-0177', lastTransactionAt: '2026-01-15T00:00:00Z' })
+        .expect(403);
+      const missing = await http
+        .post('/v1/compliance/business-relationships')
+        .set('authorization', a.bearer('operator'))
+        .send({ phone: '212-555-0177' })
+        .expect(400);
+      expect(missing.body.error.details[0].path).toBe('body.lastTransactionAt');
+      await http
+        .post('/v1/compliance/business-relationships')
+        .set('authorization', a.bearer('operator'))
+        .send({ phone: 'not a number', lastTransactionAt: '2026-01-15T00:00:00Z' })
+        .expect(400);
+      await http
+        .post('/v1/compliance/business-relationships')
+        .set('authorization', a.bearer('operator'))
+        .send({ phone: '212-555-0177', lastTransactionAt: '2026-01-15T00:00:00Z' })
+        .expect(201);
+      // a purchase two months ago exempts the number from the national list (consent is still missing)
+      const after = await codes();
+      expect(after).not.toContain('DNC_NATIONAL');
+      expect(after).toContain('NO_CONSENT');
+      // tenant B's gate knows nothing of A's relationship
+      const other = await check(b, telemarketing).expect(200);
+      expect((other.body.reasons as Array<{ code: string }>).map((r) => r.code)).toContain('DNC_NATIONAL');
+    } finally {
+      national.mockRestore();
+    }
+
+    await http
+      .post('/v1/consents')
+      .set('authorization', a.bearer('operator'))
+      .send(consentBody(a, '(212) 555-0178'))
+      .expect(201);
+    expect((await check(a, { phone: '2125550178' }).expect(200)).body.outcome).toBe('ALLOWED');
+    await http
+      .post('/v1/compliance/reassigned-checks')
+      .set('authorization', a.bearer('operator'))
+      .send({ phone: '+1 212 555 0178', queriedAt: '2026-03-09T00:00:00Z', result: 'MAYBE' })
+      .expect(400);
+    await http
+      .post('/v1/compliance/reassigned-checks')
+      .set('authorization', a.bearer('operator'))
+      .send({ phone: '+1 212 555 0178', queriedAt: '2026-03-09T00:00:00Z', result: 'YES' })
+      .expect(201);
+    expect((await check(a, { phone: '2125550178' }).expect(200)).body.outcome).toBe('BLOCKED_REASSIGNED_NUMBER');
+  });
+
   it("the seller's legal name is what consents must name; only an admin sets it", async () => {
     const d = await createTenant(app, 'Delta Display Name');
     await http

@@ -312,3 +312,31 @@ export const SellerProfileSchema = z.object({
 export type SellerProfile = z.infer<typeof SellerProfileSchema>;
 export const PutSellerProfileBodySchema = z.strictObject({ legalName: Text.max(300) });
 export type PutSellerProfileBody = z.infer<typeof PutSellerProfileBodySchema>;
+
+// ---- facts the gate reads: existing business relationships, Reassigned Numbers Database answers ----
+
+/** An existing business relationship (EBR) with the callee: exempts from the DNC lists (C08/C09) and the Oregon cap. */
+export const RecordBusinessRelationshipBodySchema = z
+  .strictObject({
+    phone: PhoneInput,
+    /** the last purchase or transaction (EBR for 18 months) */
+    lastTransactionAt: Instant.optional(),
+    /** the last inquiry or application (EBR for 3 months) */
+    lastInquiryAt: Instant.optional(),
+  })
+  .refine((body) => body.lastTransactionAt !== undefined || body.lastInquiryAt !== undefined, {
+    message: 'give lastTransactionAt or lastInquiryAt',
+    path: ['lastTransactionAt'],
+  });
+export type RecordBusinessRelationshipBody = z.infer<typeof RecordBusinessRelationshipBodySchema>;
+
+/** An answer of the FCC Reassigned Numbers Database for a number (C11: YES blocks). */
+export const RecordReassignedCheckBodySchema = z.strictObject({
+  phone: PhoneInput,
+  queriedAt: Instant,
+  result: z.enum(['YES', 'NO', 'NO_DATA']),
+});
+export type RecordReassignedCheckBody = z.infer<typeof RecordReassignedCheckBodySchema>;
+
+export const RecordedFactSchema = z.object({ phone: z.string(), recordedAt: z.string() });
+export type RecordedFact = z.infer<typeof RecordedFactSchema>;

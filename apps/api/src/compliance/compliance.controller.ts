@@ -14,6 +14,12 @@ import {
   EmergencySchema,
   PageQuerySchema,
   PutSellerProfileBodySchema,
+  RecordBusinessRelationshipBodySchema,
+  RecordedFactSchema,
+  RecordReassignedCheckBodySchema,
+  type RecordBusinessRelationshipBody,
+  type RecordedFact,
+  type RecordReassignedCheckBody,
   SellerProfileSchema,
   type PutSellerProfileBody,
   type SellerProfile,
@@ -124,6 +130,40 @@ export class ComplianceController {
   emergencies(@CurrentPrincipal() principal: Principal, @Query() query: PageQuery): Promise<Page<Emergency>> {
     ComplianceError.requireAny(principal, ['compliance:read', 'compliance:write']);
     return this.compliance.listEmergencies(principal, query);
+  }
+
+  @Post('business-relationships')
+  @Authorize('compliance:write')
+  @Route({
+    summary: 'Record an existing business relationship (EBR) with a number',
+    description:
+      'A purchase (EBR for 18 months) or an inquiry (3 months) exempts telemarketing from the national and state DNC lists (C08/C09) and from the Oregon cap. The gate reads the latest record per number.',
+    tags: ['compliance'],
+    body: RecordBusinessRelationshipBodySchema,
+    responses: { 201: { description: 'Recorded', schema: RecordedFactSchema }, ...BAD_INPUT, ...FORBIDDEN },
+  })
+  recordBusinessRelationship(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: RecordBusinessRelationshipBody,
+  ): Promise<RecordedFact> {
+    return this.compliance.recordBusinessRelationship(principal, body);
+  }
+
+  @Post('reassigned-checks')
+  @Authorize('compliance:write')
+  @Route({
+    summary: 'Record a Reassigned Numbers Database answer',
+    description:
+      'YES means the number was disconnected since the consent was given: calls relying on older consent are blocked (C11). The gate uses the latest answer queried at or before the call.',
+    tags: ['compliance'],
+    body: RecordReassignedCheckBodySchema,
+    responses: { 201: { description: 'Recorded', schema: RecordedFactSchema }, ...BAD_INPUT, ...FORBIDDEN },
+  })
+  recordReassignedCheck(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: RecordReassignedCheckBody,
+  ): Promise<RecordedFact> {
+    return this.compliance.recordReassignedCheck(principal, body);
   }
 
   @Post('emergencies')

@@ -11,6 +11,9 @@ import type {
   Emergency,
   Page,
   PageQuery,
+  RecordBusinessRelationshipBody,
+  RecordedFact,
+  RecordReassignedCheckBody,
 } from '@switchboard/contracts';
 import { actorOf, ActivityService } from '../activity/activity.service.js';
 import type { Principal } from '../common/auth/principal.js';
@@ -131,6 +134,43 @@ export class ComplianceService {
       details: { legalName },
     });
     return { legalName };
+  }
+
+  /** Stores an existing business relationship; the gate reads the latest per number. */
+  async recordBusinessRelationship(principal: Principal, body: RecordBusinessRelationshipBody): Promise<RecordedFact> {
+    const phone = requirePhone(body.phone, 'body.phone');
+    await this.gate.recordBusinessRelationship(principal.organizationId, {
+      phone,
+      lastTransactionAt: body.lastTransactionAt ? new Date(body.lastTransactionAt) : undefined,
+      lastInquiryAt: body.lastInquiryAt ? new Date(body.lastInquiryAt) : undefined,
+    });
+    await this.activity.record({
+      organizationId: principal.organizationId,
+      actor: actorOf(principal),
+      action: 'compliance.ebr_recorded',
+      subjectType: 'phone',
+      subjectId: maskPhone(phone),
+    });
+    return { phone: maskPhone(phone), recordedAt: new Date().toISOString() };
+  }
+
+  /** Stores a Reassigned Numbers Database answer; the gate uses the latest one at or before the call. */
+  async recordReassignedCheck(principal: Principal, body: RecordReassignedCheckBody): Promise<RecordedFact> {
+    const phone = requirePhone(body.phone, 'body.phone');
+    await this.gate.recordReassignedCheck(principal.organizationId, {
+      phone,
+      queriedAt: new Date(body.queriedAt),
+      result: body.result,
+    });
+    await this.activity.record({
+      organizationId: principal.organizationId,
+      actor: actorOf(principal),
+      action: 'compliance.reassigned_check_recorded',
+      subjectType: 'phone',
+      subjectId: maskPhone(phone),
+      details: { result: body.result },
+    });
+    return { phone: maskPhone(phone), recordedAt: new Date().toISOString() };
   }
 
   async addEmergency(principal: Principal, body: CreateEmergencyBody): Promise<Emergency> {
