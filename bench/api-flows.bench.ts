@@ -24,6 +24,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import autocannon from 'autocannon';
+import { numberArg, printTable } from './lib/report.js';
 
 const DURATION_S = numberArg('--duration', 10);
 const CONNECTIONS = numberArg('--connections', 10);
@@ -331,27 +332,6 @@ function nonSuccess(result: autocannon.Result): string {
     .map(([code, { count }]) => `${code} × ${count}`)
     .join(', ');
   return `${result.non2xx}${codes ? ` (${codes})` : ''}`;
-}
-
-function printTable(header: string[], rows: string[][]): void {
-  const all = [header, ...rows];
-  const widths = header.map((_, column) => Math.max(...all.map((row) => row[column]?.length ?? 0)));
-  const line = (row: string[]): string =>
-    row
-      .map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0)))
-      .join('  ')
-      .trimEnd();
-  console.log(line(header));
-  console.log(widths.map((width) => '─'.repeat(width)).join('  '));
-  for (const row of rows) console.log(line(row));
-}
-
-function numberArg(flag: string, fallback: number): number {
-  const index = process.argv.indexOf(flag);
-  if (index === -1) return fallback;
-  const value = Number(process.argv[index + 1]);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${flag} takes a positive whole number`);
-  return value;
 }
 
 try {

@@ -33,6 +33,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import autocannon from 'autocannon';
 import { evaluate, type ComplianceInputInit } from '@switchboard/compliance';
+import { ms, numberArg, printTable } from './lib/report.js';
 
 const NUMBERS = numberArg('--numbers', 25_000_000);
 const DURATION_S = numberArg('--duration', 10);
@@ -564,7 +565,7 @@ async function main(): Promise<void> {
           `${scrub.seconds.toFixed(2)} s, ${scrub.listed.toLocaleString('en-US')} listed — goal ≤ ${GOALS.scrubS} s: ${scrub.seconds <= GOALS.scrubS ? 'PASS' : 'MISS'}`,
         ]),
       ],
-      true,
+      ['left', 'left'],
     );
     if (NUMBERS < 25_000_000) {
       console.log(
@@ -583,33 +584,6 @@ async function main(): Promise<void> {
 
 function mb(bytes: number): string {
   return `${(bytes / 1_000_000).toFixed(1)} MB`;
-}
-
-function ms(value: number): string {
-  return `${value.toFixed(3)} ms`;
-}
-
-function printTable(header: string[], rows: string[][], alignLeft = false): void {
-  const all = [header, ...rows];
-  const widths = header.map((_, column) => Math.max(...all.map((row) => row[column]?.length ?? 0)));
-  const line = (row: string[]): string =>
-    row
-      .map((cell, column) =>
-        column === 0 || alignLeft ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0),
-      )
-      .join('  ')
-      .trimEnd();
-  console.log(line(header));
-  console.log(widths.map((width) => '─'.repeat(width)).join('  '));
-  for (const row of rows) console.log(line(row));
-}
-
-function numberArg(flag: string, fallback: number): number {
-  const index = process.argv.indexOf(flag);
-  if (index === -1) return fallback;
-  const value = Number(process.argv[index + 1]);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${flag} takes a positive whole number`);
-  return value;
 }
 
 try {

@@ -19,6 +19,7 @@
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { setImmediate as nextTick } from 'node:timers/promises';
+import { ms, numberArg, percentile, printTable } from './lib/report.js';
 import {
   scriptedCallee,
   simulateCall,
@@ -398,17 +399,7 @@ async function main(): Promise<void> {
       verdict(heapPerCallKb <= GOALS.heapKbPerCall, `goal ≤ ${GOALS.heapKbPerCall} KB`),
     ],
   ];
-  printTable(['metric', 'value', 'goal'], rows);
-}
-
-function ms(value: number): string {
-  return `${value.toFixed(3)} ms`;
-}
-
-function percentile(sorted: Float64Array, q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
-  return sorted[index] ?? Number.NaN;
+  printTable(['metric', 'value', 'goal'], rows, ['left', 'right', 'left']);
 }
 
 function verdict(pass: boolean, goal: string): string {
@@ -420,27 +411,6 @@ function checkDispositions(phase: string, dispositions: Map<string, number>, exp
   if (dispositions.get(EXPECTED_DISPOSITION) === expected) return;
   const seen = [...dispositions].map(([disposition, n]) => `${disposition} × ${n}`).join(', ');
   console.warn(`warning: ${phase}: expected ${expected} × ${EXPECTED_DISPOSITION}, got ${seen}`);
-}
-
-function printTable(header: [string, string, string], rows: [string, string, string][]): void {
-  const all = [header, ...rows];
-  const widths = header.map((_, column) => Math.max(...all.map((row) => row[column]?.length ?? 0)));
-  const line = (row: string[]): string =>
-    row
-      .map((cell, column) => (column === 1 ? cell.padStart(widths[column] ?? 0) : cell.padEnd(widths[column] ?? 0)))
-      .join('  ')
-      .trimEnd();
-  console.log(line(header));
-  console.log(widths.map((width) => '─'.repeat(width)).join('  '));
-  for (const row of rows) console.log(line(row));
-}
-
-function numberArg(flag: string, fallback: number): number {
-  const index = process.argv.indexOf(flag);
-  if (index === -1) return fallback;
-  const value = Number(process.argv[index + 1]);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${flag} takes a positive whole number`);
-  return value;
 }
 
 await main();
