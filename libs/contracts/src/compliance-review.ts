@@ -116,7 +116,13 @@ export const ComplianceSearchPageSchema = pageSchema(ComplianceSearchHitSchema);
 
 // ---- export -------------------------------------------------------------------------------------
 
-export const DossierExportQuerySchema = z.strictObject({ format: z.enum(['json', 'csv']).default('json') });
+export const DOSSIER_EXPORT_FORMATS = ['json', 'csv', 'html'] as const;
+export const DossierExportQuerySchema = z.strictObject({
+  format: z
+    .enum(DOSSIER_EXPORT_FORMATS)
+    .default('json')
+    .describe('json: parts + manifest; csv: the timeline + manifest; html: the printable evidence packet'),
+});
 export type DossierExportQuery = z.infer<typeof DossierExportQuerySchema>;
 
 export const ManifestFileSchema = z.object({ name: z.string(), sha256: z.string(), bytes: z.number().int() });

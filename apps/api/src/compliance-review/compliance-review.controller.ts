@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
+import { maskPhone } from '@switchboard/compliance';
 import {
   ApiErrorSchema,
   ComplianceSearchPageSchema,
@@ -38,6 +39,9 @@ const error = (description: string) => ({ description, schema: ApiErrorSchema })
 const BAD_INPUT = { 400: error('Invalid request: every bad field is named in details') };
 const FORBIDDEN = { 403: error('Missing permission compliance:read (admin, compliance)') };
 const TAGS = ['compliance-review'];
+/** The printable packet is inert: inline styles only, no script, no fetch, no frame. */
+const PACKET_CONTENT_SECURITY_POLICY =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /**
  * `/v1/compliance/…`: what a compliance reviewer reads. Every route needs compliance:read (admin,
@@ -65,12 +69,16 @@ export class ComplianceReviewController {
   @Route({
     summary: 'Export a dossier with checksums',
     description:
-      '`format=json` (default): `{manifest: {files: [{name, sha256, bytes}]}, parts}` where each checksum is over the UTF-8 of `JSON.stringify(parts[name])`. `format=csv` (text/csv): the timeline, then a trailing `#manifest` block whose `timeline.csv` row gives the SHA-256 and byte length of the leading timeline bytes. Sent as an attachment.',
+      '`format=json` (default): `{manifest: {files: [{name, sha256, bytes}]}, parts}` where each checksum is over the UTF-8 of `JSON.stringify(parts[name])`. `format=csv` (text/csv): the timeline, then a trailing `#manifest` block whose `timeline.csv` row gives the SHA-256 and byte length of the leading timeline bytes. `format=html` (text/html): the printable evidence packet, one self-contained page (inline print CSS, no script, no external URL; every value HTML-escaped) with a cover (organisation, number, generated at/by, rule-set version), consent evidence (verbatim disclosure + SHA-256, E1–E8 in plain words), disputes, revocations, internal DNC entries and removals, current DNC status, every decision (outcome and reasons in plain words, mode, snapshot ids, hash), the timeline, and at the end the same manifest of SHA-256 checksums as the JSON export, named `dossier-<masked number>.html`. Sent as an attachment.',
     tags: TAGS,
     params: PhoneParamsSchema,
     query: DossierExportQuerySchema,
     responses: {
-      200: { description: 'The dossier file (JSON, or CSV with format=csv)', schema: DossierExportSchema },
+      200: {
+        description:
+          'The dossier file: JSON (this schema), CSV with format=csv (text/csv), or the printable packet with format=html (text/html)',
+        schema: DossierExportSchema,
+      },
       ...BAD_INPUT,
       ...FORBIDDEN,
     },
@@ -82,6 +90,15 @@ export class ComplianceReviewController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<DossierExport | string> {
     const stamp = new Date().toISOString().slice(0, 10);
+    if (query.format === 'html') {
+      const file = await this.review.exportHtml(principal, params.phone);
+      res.setHeader('content-type', 'text/html; charset=utf-8');
+      // The packet has no script and loads nothing: forbid both should it ever be opened in place.
+      res.setHeader('content-security-policy', PACKET_CONTENT_SECURITY_POLICY);
+      res.setHeader('x-content-type-options', 'nosniff');
+      res.setHeader('content-disposition', `attachment; filename="dossier-${maskPhone(file.phone).slice(1)}.html"`);
+      return file.html;
+    }
     if (query.format === 'csv') {
       const file = await this.review.exportCsv(principal, params.phone);
       res.setHeader('content-type', 'text/csv; charset=utf-8');

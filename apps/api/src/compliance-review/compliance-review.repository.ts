@@ -69,6 +69,17 @@ const likePattern = (text: string): string => `%${text.replace(/[\\%_]/g, (c) =>
 export class ComplianceReviewRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  /** The organisation's name and the seller legal name consents must name (the name until one is set). */
+  async organization(organizationId: string): Promise<{ name: string; legalName: string } | null> {
+    const rows = await this.dataSource.query<SqlRow[]>(
+      `SELECT o.name, COALESCE(sp.legal_name, o.name) AS legal_name FROM organizations o
+         LEFT JOIN seller_profiles sp ON sp.organization_id = o.id WHERE o.id = $1`,
+      [organizationId],
+    );
+    const row = rows[0];
+    return row ? { name: row.name as string, legalName: row.legal_name as string } : null;
+  }
+
   async consents(organizationId: string, phone: string): Promise<Consent[]> {
     const rows = await this.dataSource.query<SqlRow[]>(
       `SELECT c.*, d.id AS dispute_id, d.reason AS dispute_reason, d.disputed_by_kind, d.disputed_by_id,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { parsePhone } from '@switchboard/compliance';
+import { parsePhone, RULE_SET_VERSION } from '@switchboard/compliance';
 import type {
   ComplianceSearchHit,
   ComplianceSearchQuery,
@@ -22,6 +22,7 @@ import { decodeCursor, encodeCursor } from '../common/pagination/cursor.js';
 import type { Principal } from '../common/auth/principal.js';
 import { DNC_LIST_STATES, DncRegistryService } from '../dnc/dnc-registry.service.js';
 import { ComplianceReviewError } from './compliance-review.errors.js';
+import { renderPacket } from './compliance-review.packet.js';
 import { ComplianceReviewRepository, type HonouredRow } from './compliance-review.repository.js';
 
 /** "≤ 31 days" of COMPLIANCE.md is ≤ 31 × 24 h. */
@@ -165,25 +166,23 @@ export class ComplianceReviewService {
 
   /** The dossier as named parts with a manifest of their SHA-256s. */
   async exportJson(principal: Principal, rawPhone: string): Promise<DossierExport> {
+    return packageDossier(await this.dossier(principal, rawPhone));
+  }
+
+  /**
+   * The printable evidence packet: one self-contained HTML page of the dossier, ending with the
+   * same manifest as the JSON export (its checksums are computed from the same dossier).
+   */
+  async exportHtml(principal: Principal, rawPhone: string): Promise<{ phone: string; html: string }> {
     const dossier = await this.dossier(principal, rawPhone);
-    const parts: Record<string, unknown> = {
-      'consents.json': dossier.consents,
-      'revocations.json': dossier.revocations,
-      'internal-dnc.json': dossier.internalDnc,
-      'registries.json': dossier.registries,
-      'decisions.json': dossier.decisions,
-      'attempts.json': dossier.attempts,
-      'timeline.json': dossier.timeline,
-    };
-    return {
-      manifest: {
-        phone: dossier.phone,
-        generatedAt: dossier.generatedAt,
-        algorithm: 'sha256',
-        files: Object.entries(parts).map(([name, part]) => manifestEntry(name, JSON.stringify(part))),
-      },
-      parts,
-    };
+    const organization = await this.repository.organization(principal.organizationId);
+    const html = renderPacket(dossier, packageDossier(dossier).manifest, {
+      organization: organization?.name ?? principal.organizationId,
+      sellerLegalName: organization?.legalName ?? '—',
+      generatedBy: `${principal.label} (${principal.kind === 'api_key' ? 'API key' : principal.kind})`,
+      ruleSetVersion: RULE_SET_VERSION,
+    });
+    return { phone: dossier.phone, html };
   }
 
   /**
@@ -359,4 +358,26 @@ function requirePhone(raw: string, path: string): string {
   const parsed = parsePhone(raw);
   if (!parsed.ok) throw ComplianceReviewError.invalidPhone(path, `${parsed.problem} (got "${raw.slice(0, 40)}")`);
   return parsed.e164;
+}
+
+/** The dossier as named parts with a manifest of their SHA-256s: the JSON export, and the packet's manifest. */
+export function packageDossier(dossier: Dossier): DossierExport {
+  const parts: Record<string, unknown> = {
+    'consents.json': dossier.consents,
+    'revocations.json': dossier.revocations,
+    'internal-dnc.json': dossier.internalDnc,
+    'registries.json': dossier.registries,
+    'decisions.json': dossier.decisions,
+    'attempts.json': dossier.attempts,
+    'timeline.json': dossier.timeline,
+  };
+  return {
+    manifest: {
+      phone: dossier.phone,
+      generatedAt: dossier.generatedAt,
+      algorithm: 'sha256',
+      files: Object.entries(parts).map(([name, part]) => manifestEntry(name, JSON.stringify(part))),
+    },
+    parts,
+  };
 }
