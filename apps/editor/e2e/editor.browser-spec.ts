@@ -9,8 +9,8 @@ import { ensureChromium, startServers, type Servers } from './servers.js';
 /**
  * A designer's whole path through the editor, in Debian's chromium: sign in, create a flow
  * from a template, publish it, add and wire a question (a problem badge, then fixed), a test
- * call along the new path, the scenarios, a refused publish, a restore, a second version
- * and the diff. Screenshots of each step go to apps/editor/artifacts/.
+ * call along the new path saved as a scenario, the scenarios, a refused publish, a restore,
+ * a global limited to one node, a second version, the diff and the draft's diff. Screenshots of each step go to apps/editor/artifacts/.
  */
 const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), '../artifacts');
 const ARGS = [
@@ -131,8 +131,17 @@ describe('the flow editor in a browser', () => {
     await connect('question_1', 'yes', 'confirmed_end');
     await connect('question_1', 'no', 'confirmed_end');
     await connect('question_1', 'no_input', 'no_response');
-    await connect('question_1', 'no_match', 'unclear_end');
+    // the last exit from the keyboard: C opens "Connect…" with the free exits and the targets canConnect accepts
     await page.locator('.react-flow__node[data-id="question_1"] .flow-node-header').click();
+    await page.keyboard.press('c');
+    const connectDialog = page.getByRole('dialog', { name: 'Connect question_1' });
+    await connectDialog.waitFor();
+    expect(await page.getByTestId('connect-exit').locator('option').allTextContents()).toEqual(['no_match (required)']);
+    expect(await page.getByTestId('connect-target').locator('option').allTextContents()).not.toContain('start');
+    await page.getByTestId('connect-target').selectOption('unclear_end');
+    await shot('connect-dialog');
+    await page.getByTestId('connect-submit').click();
+    await expect.poll(() => connectDialog.isVisible()).toBe(false);
     await page.getByTestId('tab-inspect').click();
     await page.getByTestId('field-prompt').fill('Would you like a text reminder the day before?');
     await page.getByTestId('field-prompt').blur();
@@ -166,10 +175,21 @@ describe('the flow editor in a browser', () => {
     expect(await page.locator('.react-flow__node[data-id="question_1"]').getAttribute('class')).toMatch(/mark-/);
     await shot('test-call');
 
+    // save the call as a scenario of the flow (an undoable edit), then run just that one
+    await page.getByTestId('scenario-name').fill('says yes to a reminder');
+    await page.getByTestId('save-scenario').click();
+    await page.getByTestId('scenario-saved').waitFor();
+    await page.locator('[data-scenario="says yes to a reminder"]').waitFor();
+    await waitSaved();
+    await page.getByRole('button', { name: 'Run says yes to a reminder' }).click();
+    await expect
+      .poll(() => page.getByTestId('scenario-results').textContent(), { timeout: 60_000 })
+      .toContain('1/1 passed');
+    await shot('scenario-saved-and-run');
+
     // the scenarios: the old "confirms" path now fails
     await page.getByTestId('run-scenarios').click();
-    await page.getByTestId('scenario-results').waitFor({ timeout: 60_000 });
-    expect(await page.locator('.scenario-list li.fail').count()).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('.scenario-list li.fail').count(), { timeout: 60_000 }).toBeGreaterThan(0);
     await page.locator('.scenario-list li.fail > button').first().click();
     await shot('scenarios');
 
@@ -199,6 +219,12 @@ describe('the flow editor in a browser', () => {
     await globalsForm.getByLabel('Go to').selectOption('say_1');
     await page.getByRole('button', { name: 'Add global' }).click();
     await page.locator('.subform', { hasText: 'g_repeat' }).getByLabel('Return to the interrupted node').check();
+    // limit the global to the "confirm" question
+    const scope = page.getByTestId('global-scope-g_repeat');
+    expect(await page.getByTestId('global-scope-summary-g_repeat').textContent()).toContain('Everywhere');
+    await scope.getByLabel('confirm', { exact: true }).check();
+    await expect.poll(() => page.getByTestId('global-scope-summary-g_repeat').textContent()).toBe('Only at confirm.');
+    await shot('global-scope');
     await waitSaved();
     await page.getByTestId('tab-publish').click();
     await page.getByTestId('publish-message').fill('Repeat on request');
@@ -213,6 +239,40 @@ describe('the flow editor in a browser', () => {
     expect(await page.getByTestId('diff').textContent()).toContain('say_1');
     expect(await page.locator('.react-flow__node[data-id="say_1"]').getAttribute('class')).toContain('mark-added');
     await shot('diff');
+
+    // the draft against the latest version, diffed in the browser: an edit shows as changed
+    await page.locator('.react-flow__node[data-id="say_1"] .flow-node-header').click();
+    await page.getByTestId('tab-inspect').click();
+    await page.getByTestId('field-text').fill('Your appointment is with {{ meta.business }}; I am an automated agent.');
+    await page.getByTestId('field-text').blur();
+    await page.getByTestId('tab-publish').click();
+    await page.getByTestId('show-draft-diff').click();
+    await expect.poll(() => page.getByTestId('diff-title').textContent()).toBe('v2 → draft');
+    expect(await page.getByTestId('diff').textContent()).toContain('Node changed: say_1');
+    expect(await page.locator('.react-flow__node[data-id="say_1"]').getAttribute('class')).toContain('mark-changed');
+    await shot('draft-diff');
+
+    // a tool's headers warn about an inline secret, its body about JSON that does not parse
+    await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
+    await page.getByTestId('tab-inspect').click();
+    await page.getByTestId('settings-tab-tools').click();
+    await page.getByLabel('New HTTP tool').fill('crm');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    const headers = page.getByTestId('tool-headers-crm');
+    await headers.getByRole('button', { name: 'Add header' }).click();
+    await headers.getByLabel('Header 1').fill('authorization');
+    await headers.getByLabel('Value 1').fill('Bearer abc123');
+    await page.getByTestId('tool-body-crm').fill('{"when": ');
+    expect(await headers.locator('.field-warning').textContent()).toContain('{{ secrets.name }}');
+    await page.getByText(/^Not JSON/).waitFor();
+    await shot('tool-headers-and-body');
+    await headers.getByLabel('Value 1').fill('Bearer {{ secrets.crm_token }}');
+    await headers.getByLabel('Value 1').blur();
+    expect(await headers.locator('.field-warning').count()).toBe(0);
+    await page.getByTestId('tool-body-crm').fill('{"when": "{{ appointment_at }}"}');
+    await page.getByTestId('tool-body-crm').blur();
+    expect(await page.getByText(/^Not JSON/).count()).toBe(0);
+    await waitSaved();
   });
 
   it('pans and edits a 200-node flow without lag, and pastes nodes copied from another flow', async () => {

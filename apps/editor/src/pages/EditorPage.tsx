@@ -7,6 +7,7 @@ import { FlowSettings } from '../modules/editor/components/FlowSettings.js';
 import { EdgeInspector, NodeInspector } from '../modules/editor/components/NodeInspector.js';
 import { Palette } from '../modules/editor/components/Palette.js';
 import { ProblemsPanel } from '../modules/editor/components/ProblemsPanel.js';
+import { ConnectDialog } from '../modules/editor/components/ConnectDialog.js';
 import { ShortcutsDialog } from '../modules/editor/components/ShortcutsDialog.js';
 import type { Size } from '../modules/editor/graph/view-model.js';
 import { editorStore, toFlowDocument } from '../modules/editor/store/editor-store.js';
@@ -108,6 +109,7 @@ function Editor({ id, reload }: { id: string; reload: () => Promise<void> }) {
       else if (mod && key === 'a') s.select(s.history.present.nodes.map((n) => n.id));
       else if (mod && key === 's') void saveNow();
       else if (!mod && (e.key === 'Delete' || e.key === 'Backspace')) s.deleteSelection();
+      else if (!mod && !e.altKey && key === 'c' && s.selectedNodes.length === 1) s.openConnect(s.selectedNodes[0]!);
       else if (e.key === '?') setHelp(true);
       else if (e.key === 'Escape') s.select([]);
       else return;
@@ -284,6 +286,7 @@ function Editor({ id, reload }: { id: string; reload: () => Promise<void> }) {
         </aside>
       </div>
       <ShortcutsDialog open={help} onClose={() => setHelp(false)} />
+      <ConnectDialog />
     </div>
   );
 }

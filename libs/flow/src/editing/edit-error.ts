@@ -3,12 +3,13 @@
  * so the editor can show the message and the API can map the code to a 4xx.
  */
 export const EDIT_ERROR_CODES = [
-  /** a node, edge, global, variable or tool named by the edit does not exist */
+  /** a node, edge, global, variable, tool or scenario named by the edit does not exist */
   'NODE_NOT_FOUND',
   'EDGE_NOT_FOUND',
   'GLOBAL_NOT_FOUND',
   'VARIABLE_NOT_FOUND',
   'TOOL_NOT_FOUND',
+  'SCENARIO_NOT_FOUND',
   /** the id or name is already used by another item of the same kind */
   'ID_TAKEN',
   /** the id does not match `[a-z][a-z0-9_]*` */
@@ -21,6 +22,8 @@ export const EDIT_ERROR_CODES = [
   'START_NODE',
   /** refused by `canConnect` (the message says why) */
   'INVALID_CONNECTION',
+  /** the document given to `replaceDocument` is not a valid flow document */
+  'INVALID_DOCUMENT',
   /** the clipboard is not a Switchboard clipboard */
   'INVALID_CLIPBOARD',
   /** `applyOperation` got an operation type it does not know */

@@ -22,6 +22,7 @@ export {
 } from './node-ops.js';
 export * from './edge-ops.js';
 export * from './document-ops.js';
+export * from './scenario-ops.js';
 export * from './clipboard.js';
 export * from './operations.js';
 export * from './history.js';

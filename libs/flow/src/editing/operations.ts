@@ -1,4 +1,4 @@
-import type { FlowDocument, Purpose } from '../schema/index.js';
+import type { FlowDocument, FlowDocumentInput, Purpose } from '../schema/index.js';
 import { duplicateNodes, pasteNodes, type Clipboard } from './clipboard.js';
 import {
   addGlobal,
@@ -32,6 +32,15 @@ import {
 } from './edge-ops.js';
 import { EditError } from './edit-error.js';
 import type { Connection } from './handles.js';
+import {
+  addScenario,
+  removeScenario,
+  renameScenario,
+  replaceDocument,
+  updateScenario,
+  type ScenarioInput,
+  type ScenarioPatch,
+} from './scenario-ops.js';
 import { autoLayout, type AutoLayoutOptions, type XYPosition } from './layout.js';
 import {
   addNode,
@@ -69,6 +78,11 @@ export type FlowOperation =
   | { type: 'addTool'; tool: ToolInput }
   | { type: 'updateTool'; id: string; patch: ToolPatch }
   | { type: 'removeTool'; id: string }
+  | { type: 'addScenario'; scenario: ScenarioInput }
+  | { type: 'updateScenario'; name: string; patch: ScenarioPatch }
+  | { type: 'renameScenario'; from: string; to: string }
+  | { type: 'removeScenario'; name: string }
+  | { type: 'replaceDocument'; document: FlowDocumentInput }
   | { type: 'updateSettings'; patch: SettingsPatch }
   | { type: 'updateMeta'; patch: MetaPatch }
   | { type: 'setPurpose'; purpose: Purpose }
@@ -123,6 +137,16 @@ export function applyOperation(flow: FlowDocument, op: FlowOperation): FlowDocum
       return updateTool(flow, op.id, op.patch);
     case 'removeTool':
       return removeTool(flow, op.id);
+    case 'addScenario':
+      return addScenario(flow, op.scenario);
+    case 'updateScenario':
+      return updateScenario(flow, op.name, op.patch);
+    case 'renameScenario':
+      return renameScenario(flow, op.from, op.to);
+    case 'removeScenario':
+      return removeScenario(flow, op.name);
+    case 'replaceDocument':
+      return replaceDocument(flow, op.document);
     case 'updateSettings':
       return updateSettings(flow, op.patch);
     case 'updateMeta':

@@ -9,9 +9,17 @@ import { HttpError } from '../../api/client.js';
 import { sendTurn, startSimulation, testFlow } from '../../api/flows.js';
 import { editorStore } from '../editor/store/editor-store.js';
 import { useEditor } from '../editor/store/use-editor.js';
-import { EMPTY_CALL, foldEvents, toScenario, type CallView } from './simulation-view.js';
+import { ScenariosList } from './ScenariosList.js';
+import {
+  EMPTY_CALL,
+  foldEvents,
+  toScenario,
+  uniqueScenarioName,
+  type CallView,
+  type CalleeTurn,
+} from './simulation-view.js';
 
-type Turn = string | { silence: true } | { dtmf: string } | { hangup: true };
+type Turn = CalleeTurn;
 
 function errorText(error: unknown): string {
   if (error instanceof HttpError)
@@ -31,7 +39,8 @@ export function TestCallPanel({ flowId, saveNow }: { flowId: string; saveNow: ()
   const [inputs, setInputs] = useState<Record<string, string>>({});
   const [answeredBy, setAnsweredBy] = useState<(typeof SIMULATION_ANSWERED_BY)[number]>('human');
   const [run, setRun] = useState<FlowTestRun | null>(null);
-  const [scenarioJson, setScenarioJson] = useState<string | null>(null);
+  const [scenarioName, setScenarioName] = useState('');
+  const [saved, setSaved] = useState<string | null>(null);
   const ended = view.disposition !== undefined;
 
   const show = (next: CallView) => {
@@ -43,12 +52,13 @@ export function TestCallPanel({ flowId, saveNow }: { flowId: string; saveNow: ()
     setBusy(true);
     setError(null);
     setRun(null);
-    setScenarioJson(null);
+    setSaved(null);
     try {
       if (!(await saveNow())) throw new Error('The draft could not be saved; the test call runs on the saved draft.');
       const sim = await startSimulation(flowId, { version: 'draft', variables: inputs, answeredBy });
       setSimId(sim.id);
       setTurns([]);
+      setScenarioName('');
       show(foldEvents(EMPTY_CALL, sim.events));
     } catch (e) {
       setError(errorText(e));
@@ -64,7 +74,12 @@ export function TestCallPanel({ flowId, saveNow }: { flowId: string; saveNow: ()
     try {
       const answer = await sendTurn(simId, t);
       setTurns((list) => [...list, recorded]);
-      show(foldEvents(view, answer.events));
+      const next = foldEvents(view, answer.events);
+      show(next);
+      if (next.disposition !== undefined && !scenarioName)
+        setScenarioName(
+          uniqueScenarioName(editorStore.getState().history.present.tests, `test call ${next.disposition}`),
+        );
     } catch (e) {
       setError(errorText(e));
     } finally {
@@ -72,12 +87,23 @@ export function TestCallPanel({ flowId, saveNow }: { flowId: string; saveNow: ()
     }
   };
 
-  const runAll = async () => {
+  const saveScenario = () => {
+    const name = scenarioName.trim();
+    if (!name) return;
+    const scenario = toScenario(name, { variables: inputs, answeredBy }, turns, view, flow.variables);
+    if (editorStore.getState().run({ type: 'addScenario', scenario })) {
+      setSaved(name);
+      setScenarioName('');
+      setError(null);
+    } else setError(editorStore.getState().editError);
+  };
+
+  const runAll = async (names?: string[]) => {
     setBusy(true);
     setError(null);
     try {
       if (!(await saveNow())) throw new Error('The draft could not be saved.');
-      setRun(await testFlow(flowId));
+      setRun(await testFlow(flowId, names));
     } catch (e) {
       setError(errorText(e));
     } finally {
@@ -125,7 +151,12 @@ export function TestCallPanel({ flowId, saveNow }: { flowId: string; saveNow: ()
         <button type="button" onClick={() => void start()} disabled={busy} data-testid="start-call">
           {simId ? 'Restart call' : 'Start test call'}
         </button>
-        <button type="button" onClick={() => void runAll()} disabled={busy} data-testid="run-scenarios">
+        <button
+          type="button"
+          onClick={() => void runAll()}
+          disabled={busy || flow.tests.length === 0}
+          data-testid="run-scenarios"
+        >
           Run all scenarios
         </button>
       </div>
@@ -206,30 +237,34 @@ export function TestCallPanel({ flowId, saveNow }: { flowId: string; saveNow: ()
             </dl>
           </details>
           {ended && (
-            <button
-              type="button"
-              onClick={() => {
-                const name = window.prompt('Scenario name', `test call ${new Date().toISOString().slice(0, 16)}`);
-                if (name)
-                  setScenarioJson(
-                    JSON.stringify(toScenario(name, { variables: inputs, answeredBy }, turns, view), null, 2),
-                  );
+            <form
+              className="inline-form"
+              onSubmit={(e) => {
+                e.preventDefault();
+                saveScenario();
               }}
             >
-              Save as scenario
-            </button>
-          )}
-          {scenarioJson && (
-            <div>
-              <p className="muted">Add this to the flow's tests (the editing library has no scenario operation yet):</p>
-              <pre className="code">{scenarioJson}</pre>
-              <button type="button" onClick={() => void navigator.clipboard.writeText(scenarioJson)}>
-                Copy
+              <label htmlFor="scenario-name">Scenario name</label>
+              <input
+                id="scenario-name"
+                value={scenarioName}
+                required
+                onChange={(e) => setScenarioName(e.target.value)}
+                data-testid="scenario-name"
+              />
+              <button type="submit" data-testid="save-scenario">
+                Save as scenario
               </button>
-            </div>
+            </form>
+          )}
+          {saved && (
+            <p role="status" className="muted" data-testid="scenario-saved">
+              Scenario “{saved}” added to the flow (Undo removes it).
+            </p>
           )}
         </>
       )}
+      <ScenariosList tests={flow.tests} busy={busy} onRun={(name) => void runAll([name])} />
       {run && (
         <div data-testid="scenario-results">
           <h3>

@@ -1,6 +1,7 @@
 import type { SimulationEvent } from '@switchboard/contracts';
 import { describe, expect, it } from 'vitest';
-import { EMPTY_CALL, foldEvents, toScenario } from './simulation-view.js';
+import { ScenarioSchema } from '@switchboard/flow';
+import { EMPTY_CALL, foldEvents, toScenario, uniqueScenarioName } from './simulation-view.js';
 
 const at = '2026-01-01T00:00:00Z';
 const events: SimulationEvent[] = [
@@ -37,7 +38,35 @@ describe('the test call view', () => {
       variables: { first_name: 'Ana' },
       answeredBy: 'human',
       callee: ['yes'],
-      expect: { disposition: 'confirmed', path: ['start', 'confirm', 'bye'] },
+      expect: { disposition: 'confirmed', path: ['start', 'confirm', 'bye'], said: ['Can you make it?'] },
     });
+  });
+
+  it('types the inputs by their declared variables and leaves empty ones out', () => {
+    const view = foldEvents(EMPTY_CALL, events.slice(0, 3));
+    const scenario = toScenario(
+      'typed',
+      { variables: { age: '42', vip: 'true', name: 'Ana', empty: '' }, answeredBy: 'voicemail' },
+      [{ silence: true }],
+      view,
+      [
+        { name: 'age', type: 'number' },
+        { name: 'vip', type: 'boolean' },
+        { name: 'name', type: 'string' },
+      ],
+    );
+    expect(scenario).toEqual({
+      name: 'typed',
+      variables: { age: 42, vip: true, name: 'Ana' },
+      answeredBy: 'voicemail',
+      callee: [{ silence: true }],
+      expect: { path: ['start', 'confirm'] },
+    });
+    expect(ScenarioSchema.safeParse(scenario).success).toBe(true);
+  });
+
+  it('finds a free scenario name', () => {
+    expect(uniqueScenarioName([], 'call')).toBe('call');
+    expect(uniqueScenarioName([{ name: 'call' }, { name: 'call 2' }], 'call')).toBe('call 3');
   });
 });

@@ -1,4 +1,5 @@
 import type { SimulationEvent } from '@switchboard/contracts';
+import type { AnsweredBy, ScenarioInput, Variable } from '@switchboard/flow';
 
 export interface Bubble {
   key: string;
@@ -89,18 +90,56 @@ export function foldEvents(view: CallView, events: readonly SimulationEvent[]): 
   return next;
 }
 
-/** A flow scenario (FLOW-LANGUAGE.md "Scenarios") reproducing a test call. */
+export type CalleeTurn = string | { silence: true } | { dtmf: string } | { hangup: true };
+
+/**
+ * A flow scenario (FLOW-LANGUAGE.md "Scenarios") reproducing a test call: the callee's
+ * turns, who answered, the call inputs given (typed by the declared variables), and what
+ * to expect — the disposition, the path and every line the agent said.
+ */
 export function toScenario(
   name: string,
-  input: { variables: Record<string, unknown>; answeredBy: string },
-  turns: readonly (string | { silence: true } | { dtmf: string } | { hangup: true })[],
+  input: { variables: Record<string, unknown>; answeredBy: AnsweredBy },
+  turns: readonly CalleeTurn[],
   view: CallView,
-): Record<string, unknown> {
+  declared: readonly Pick<Variable, 'name' | 'type'>[] = [],
+): ScenarioInput {
+  const variables: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(input.variables)) {
+    if (value === '' || value === undefined) continue;
+    variables[key] = typed(value, declared.find((v) => v.name === key)?.type);
+  }
+  const said = [...new Set(view.bubbles.filter((b) => b.speaker === 'agent').map((b) => b.text))];
   return {
     name,
-    variables: input.variables,
+    ...(Object.keys(variables).length ? { variables } : {}),
     answeredBy: input.answeredBy,
-    callee: turns,
-    expect: { ...(view.disposition ? { disposition: view.disposition } : {}), path: view.path },
+    callee: [...turns],
+    expect: {
+      ...(view.disposition ? { disposition: view.disposition } : {}),
+      path: view.path,
+      ...(said.length ? { said } : {}),
+    },
   };
+}
+
+function typed(value: unknown, type: Variable['type'] | undefined): unknown {
+  if (typeof value !== 'string') return value;
+  if (type === 'number' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
+  if (type === 'boolean' && (value === 'true' || value === 'false')) return value === 'true';
+  if (type === 'object') {
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      return value;
+    }
+  }
+  return value;
+}
+
+/** `base`, or `base 2`, `base 3`… — the first name no scenario of the flow has. */
+export function uniqueScenarioName(tests: readonly { name: string }[], base: string): string {
+  const taken = new Set(tests.map((t) => t.name));
+  if (!taken.has(base)) return base;
+  for (let i = 2; ; i++) if (!taken.has(`${base} ${i}`)) return `${base} ${i}`;
 }

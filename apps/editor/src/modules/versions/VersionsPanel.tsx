@@ -2,8 +2,9 @@ import type { FlowDiffResult, FlowVersionSummary } from '@switchboard/contracts'
 import { useCallback, useEffect, useState } from 'react';
 import { HttpError } from '../../api/client.js';
 import { diffVersions, getVersion, listVersions, publishFlow } from '../../api/flows.js';
-import { diffView, type DiffView } from '../editor/graph/view-model.js';
-import { editorStore, toFlowDocument } from '../editor/store/editor-store.js';
+import { FlowDocumentSchema, type FlowDocumentInput } from '@switchboard/flow';
+import { diffDraft, diffView, type DiffView } from '../editor/graph/view-model.js';
+import { editorStore } from '../editor/store/editor-store.js';
 
 /** Publish, the versions, a logic diff highlighted on the canvas, restore into the draft. */
 export function VersionsPanel({ flowId, saveNow }: { flowId: string; saveNow: () => Promise<boolean> }) {
@@ -13,13 +14,18 @@ export function VersionsPanel({ flowId, saveNow }: { flowId: string; saveNow: ()
   const [problems, setProblems] = useState<string[]>([]);
   const [a, setA] = useState<number | ''>('');
   const [b, setB] = useState<number | ''>('');
-  const [diff, setDiff] = useState<{ raw: FlowDiffResult; view: DiffView } | null>(null);
+  const [against, setAgainst] = useState<number | ''>('');
+  const [diff, setDiff] = useState<{ raw: FlowDiffResult; view: DiffView; title: string } | null>(null);
+  const [diffError, setDiffError] = useState<string | null>(null);
 
   const refresh = useCallback(async () => {
     const page = await listVersions(flowId);
     setVersions(page.items);
     const [latest, previous] = [...page.items].sort((x, y) => y.number - x.number);
-    if (latest) setB(latest.number);
+    if (latest) {
+      setB(latest.number);
+      setAgainst(latest.number);
+    }
     if (previous) setA(previous.number);
   }, [flowId]);
   useEffect(() => {
@@ -43,19 +49,46 @@ export function VersionsPanel({ flowId, saveNow }: { flowId: string; saveNow: ()
     }
   };
 
+  const showDiff = (raw: FlowDiffResult, title: string) => {
+    const view = diffView(raw);
+    setDiff({ raw, view, title });
+    setDiffError(null);
+    editorStore.getState().setHighlight({ added: view.added, changed: view.changed });
+  };
+
   const compare = async () => {
     if (a === '' || b === '') return;
-    const raw = await diffVersions(flowId, a, b);
-    const view = diffView(raw);
-    setDiff({ raw, view });
-    editorStore.getState().setHighlight({ added: view.added, changed: view.changed });
+    try {
+      showDiff(await diffVersions(flowId, a, b), `v${a} → v${b}`);
+    } catch (e) {
+      setDiffError(e instanceof Error ? e.message : String(e));
+    }
+  };
+
+  /** the current draft (unsaved edits included) against a published version, diffed here */
+  const compareDraft = async () => {
+    if (against === '') return;
+    try {
+      const v = await getVersion(flowId, against);
+      const parsed = FlowDocumentSchema.safeParse(v.document);
+      if (!parsed.success) throw new Error(`Version ${against} is not a valid flow document.`);
+      showDiff(
+        diffDraft({ number: against, document: parsed.data }, editorStore.getState().history.present),
+        `v${against} → draft`,
+      );
+    } catch (e) {
+      setDiffError(e instanceof Error ? e.message : String(e));
+    }
   };
 
   const restore = async (n: number) => {
     if (!window.confirm(`Replace the draft with version ${n}? (Undo brings the draft back.)`)) return;
     const v = await getVersion(flowId, n);
-    const current = editorStore.getState().history.present;
-    editorStore.getState().replace(toFlowDocument(v.document, v.document.layout ?? current.layout), `restore v${n}`);
+    const { layout: versionLayout, ...logic } = v.document;
+    // the version's own layout; a version stored without one keeps the draft's positions
+    const layout = versionLayout ?? editorStore.getState().history.present.layout;
+    const document = { ...logic, ...(layout ? { layout } : {}) } as FlowDocumentInput;
+    editorStore.getState().run({ type: 'replaceDocument', document });
   };
 
   return (
@@ -137,8 +170,37 @@ export function VersionsPanel({ flowId, saveNow }: { flowId: string; saveNow: ()
           </button>
         </form>
       )}
+      {versions.length > 0 && (
+        <form
+          className="inline-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void compareDraft();
+          }}
+        >
+          <label htmlFor="diff-draft">Compare the draft with</label>
+          <select id="diff-draft" value={against} onChange={(e) => setAgainst(Number(e.target.value))}>
+            {versions.map((v) => (
+              <option key={v.number} value={v.number}>
+                v{v.number}
+              </option>
+            ))}
+          </select>
+          <button type="submit" data-testid="show-draft-diff">
+            Show draft changes
+          </button>
+        </form>
+      )}
+      {diffError && (
+        <p role="alert" className="error-text">
+          {diffError}
+        </p>
+      )}
       {diff && (
         <div className="diff" data-testid="diff">
+          <p className="muted" data-testid="diff-title">
+            {diff.title}
+          </p>
           {diff.raw.identical ? (
             <p>The logic is identical.</p>
           ) : (

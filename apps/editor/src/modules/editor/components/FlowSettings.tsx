@@ -1,4 +1,5 @@
 import {
+  isListeningNode,
   type FlowOperation,
   PURPOSES,
   VARIABLE_SOURCES,
@@ -8,6 +9,8 @@ import {
 } from '@switchboard/flow';
 import { useState } from 'react';
 import { CheckField, ListField, NumberField, SelectField, TextField } from '../../../ui/fields.js';
+import { inlineSecretWarning } from '../../../ui/key-value.js';
+import { JsonField, KeyValueField } from '../../../ui/KeyValueField.js';
 import { editorStore } from '../store/editor-store.js';
 
 const run = (op: FlowOperation) => editorStore.getState().run(op);
@@ -224,6 +227,39 @@ function Tools({ flow }: { flow: FlowDocument }) {
                 onCommit={(url) => run({ type: 'updateTool', id: t.id, patch: { url } })}
                 hint="Secrets as {{ secrets.name }}, never inline."
               />
+              <KeyValueField
+                label="Headers"
+                keyLabel="Header"
+                valueLabel="Value"
+                keyPlaceholder="authorization"
+                valuePlaceholder="Bearer {{ secrets.crm_token }}"
+                value={t.headers}
+                warn={inlineSecretWarning}
+                hint="Credentials as {{ secrets.name }}, never inline."
+                onCommit={(headers) => run({ type: 'updateTool', id: t.id, patch: { headers } })}
+                testId={`tool-headers-${t.id}`}
+              />
+              <JsonField
+                label="Body (JSON)"
+                value={t.body}
+                hint={`Templated: { "when": "{{ slot }}" }; a tool node's input is {{ input.name }}.`}
+                onCommit={(body) => run({ type: 'updateTool', id: t.id, patch: { body } })}
+                testId={`tool-body-${t.id}`}
+              />
+              <JsonField
+                label="Parameters (JSON Schema, for llm nodes)"
+                value={t.parameters}
+                object
+                onCommit={(parameters) => run({ type: 'updateTool', id: t.id, patch: { parameters } })}
+                testId={`tool-parameters-${t.id}`}
+              />
+              <NumberField
+                label="Timeout (ms)"
+                value={t.timeoutMs}
+                min={1}
+                max={60000}
+                onCommit={(timeoutMs) => run({ type: 'updateTool', id: t.id, patch: { timeoutMs } })}
+              />
             </>
           ) : (
             <TextField
@@ -281,6 +317,41 @@ function DescribedTrigger({ id, trigger }: { id: string; trigger: IntentTrigger 
   );
 }
 
+/**
+ * Where a global applies: the listening nodes (questions, llm nodes) ticked, or everywhere
+ * the agent listens when none is. A node named in the scope that no longer listens stays
+ * listed (the checks report it) so it can be unticked.
+ */
+function ScopeField({ global, flow }: { global: Global; flow: FlowDocument }) {
+  const scope = global.scope ?? [];
+  const listening = flow.nodes.filter(isListeningNode).map((n) => n.id);
+  const options = [...listening, ...scope.filter((id) => !listening.includes(id))];
+  const toggle = (id: string, on: boolean) => {
+    const next = on ? [...scope, id] : scope.filter((s) => s !== id);
+    run({
+      type: 'updateGlobal',
+      id: global.id,
+      patch: { scope: next.length ? options.filter((o) => next.includes(o)) : undefined },
+    });
+  };
+  return (
+    <fieldset className="scope-field" data-testid={`global-scope-${global.id}`}>
+      <legend>Applies at</legend>
+      {options.length === 0 && <p className="muted">No node listens yet.</p>}
+      {options.map((id) => (
+        <label key={id}>
+          <input type="checkbox" checked={scope.includes(id)} onChange={(e) => toggle(id, e.target.checked)} />
+          {id}
+          {!listening.includes(id) && <span className="muted"> (does not listen)</span>}
+        </label>
+      ))}
+      <small className="hint" data-testid={`global-scope-summary-${global.id}`}>
+        {scope.length === 0 ? 'Everywhere the agent listens (tick nodes to limit it).' : `Only at ${scope.join(', ')}.`}
+      </small>
+    </fieldset>
+  );
+}
+
 function Globals({ flow }: { flow: FlowDocument }) {
   const targets = flow.nodes.filter((n) => n.type !== 'start').map((n) => n.id);
   const [kind, setKind] = useState<'intent' | 'described' | 'dtmf' | 'event'>('intent');
@@ -305,6 +376,7 @@ function Globals({ flow }: { flow: FlowDocument }) {
             checked={g.return}
             onChange={(r) => run({ type: 'updateGlobal', id: g.id, patch: { return: r } })}
           />
+          <ScopeField global={g} flow={flow} />
           <button type="button" onClick={() => run({ type: 'removeGlobal', id: g.id })}>
             Remove {g.id}
           </button>

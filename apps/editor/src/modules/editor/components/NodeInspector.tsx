@@ -9,6 +9,8 @@ import {
   type NodePatch,
 } from '@switchboard/flow';
 import { CheckField, ListField, NumberField, SelectField, TemplateField, TextField } from '../../../ui/fields.js';
+import { outputPathError, parseInputValue } from '../../../ui/key-value.js';
+import { KeyValueField } from '../../../ui/KeyValueField.js';
 import { NODE_TITLES } from '../graph/node-types.js';
 import { editorStore } from '../store/editor-store.js';
 
@@ -259,19 +261,29 @@ function ToolForm({ node, flow, vars }: FormProps<'tool'>) {
         max={60000}
         onCommit={(timeoutMs) => update(node.id, { timeoutMs })}
       />
-      <TextField
-        label="Outputs (variable=path, …)"
-        value={Object.entries(node.output ?? {})
-          .map(([k, v]) => `${k}=${v}`)
-          .join(', ')}
-        onCommit={(text) => {
-          const output: Record<string, string> = {};
-          for (const pair of text.split(',')) {
-            const [k, v] = pair.split('=').map((s) => s.trim());
-            if (k && v) output[k] = v;
-          }
-          update(node.id, { output: Object.keys(output).length ? output : undefined });
-        }}
+      <KeyValueField
+        label="Input (templated)"
+        keyLabel="Input"
+        valueLabel="Value"
+        keyPlaceholder="when"
+        valuePlaceholder="{{ slot }}"
+        value={node.input}
+        parse={parseInputValue}
+        hint="The tool reads these as {{ input.name }}; values may use {{ variables }}."
+        onCommit={(input) => update(node.id, { input })}
+        testId="tool-input"
+      />
+      <KeyValueField
+        label="Output (variable ← path in the result)"
+        keyLabel="Variable"
+        valueLabel="Path"
+        keyPlaceholder={vars[0] ?? 'slot'}
+        valuePlaceholder="data.slot.id"
+        value={node.output}
+        validateValue={outputPathError}
+        hint={`Declared variables: ${vars.join(', ') || 'none yet'}.`}
+        onCommit={(output) => update(node.id, { output: output as Record<string, string> | undefined })}
+        testId="tool-output"
       />
     </>
   );
@@ -475,6 +487,15 @@ export function NodeInspector({ node, flow }: { node: FlowNode; flow: FlowDocume
       <h2 id="inspector-title">
         {NODE_TITLES[node.type]} <code>{node.id}</code>
       </h2>
+      <button
+        type="button"
+        onClick={() => editorStore.getState().openConnect(node.id)}
+        aria-keyshortcuts="C"
+        title="Connect an exit of this node (C)"
+        data-testid="connect-command"
+      >
+        Connect…
+      </button>
       <TextField
         label="Id"
         value={node.id}

@@ -7,6 +7,7 @@ export const SHORTCUTS: [string, string][] = [
   ['Ctrl+D', 'Duplicate the selection'],
   ['Ctrl+C / Ctrl+V', 'Copy / paste nodes (also into another flow)'],
   ['Ctrl+A', 'Select every node'],
+  ['C', 'Connect the selected node (choose an exit and a target)'],
   ['Ctrl+S', 'Save now'],
   ['Shift+drag', 'Select with a box'],
   ['Ctrl+click', 'Add to the selection'],

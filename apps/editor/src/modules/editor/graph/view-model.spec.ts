@@ -2,6 +2,7 @@ import { FlowDocumentSchema, toCanvas, validateFlow, type FlowDocument } from '@
 import { describe, expect, it } from 'vitest';
 import {
   applyCompletion,
+  diffDraft,
   diffView,
   problemRows,
   toViewEdges,
@@ -111,5 +112,26 @@ describe('the canvas view model', () => {
     expect(c).toEqual({ prefix: 'fir', options: ['first_name'] });
     expect(applyCompletion(text, text.length, 'fir', 'first_name')).toEqual({ text: 'Hi {{ first_name }}', caret: 19 });
     expect(variableCompletions('Hi there', 8, ['first_name'])).toBeNull();
+  });
+
+  it('diffs the draft against a published version in the browser, shaped like the version diff', () => {
+    const published = bigFlow(3);
+    const draft = FlowDocumentSchema.parse({
+      ...published,
+      nodes: [
+        ...published.nodes.map((n) => (n.id === 's1' ? { ...n, text: 'Changed' } : n)),
+        { id: 'extra', type: 'say', text: 'New' },
+      ],
+      edges: published.edges.filter((e) => e.id !== 'e2'),
+      layout: { nodes: { s0: { x: 999, y: 999 } } },
+    });
+    const raw = diffDraft({ number: 3, document: published }, draft);
+    expect(raw.from).toEqual({ number: 3, checksum: '' });
+    expect(raw.identical).toBe(false);
+    const view = diffView(raw);
+    expect(view.added).toEqual(['extra']);
+    expect(view.changed).toEqual(['s1']);
+    expect(view.lines).toContain('Edge removed: e2');
+    expect(diffDraft({ number: 1, document: published }, { ...published, layout: { nodes: {} } }).identical).toBe(true);
   });
 });

@@ -1,5 +1,13 @@
 import type { FlowDiffResult } from '@switchboard/contracts';
-import type { Canvas, CanvasEdge, CanvasNode, CanvasProblem, Diagnostic } from '@switchboard/flow';
+import {
+  diffFlows,
+  type Canvas,
+  type CanvasEdge,
+  type CanvasNode,
+  type CanvasProblem,
+  type Diagnostic,
+  type FlowDocument,
+} from '@switchboard/flow';
 import type { Highlight } from '../store/editor-store.js';
 
 /** What a node component needs beyond the canvas data: how it is highlighted. */
@@ -209,6 +217,16 @@ export function diffView(diff: FlowDiffResult): DiffView {
     removed: c.nodes.removed.map(idOf),
     lines,
   };
+}
+
+/**
+ * The draft against a published version, diffed in the browser with `diffFlows` (layout
+ * ignored) and shaped like the API's version-vs-version diff (`to.number` 0 is the draft;
+ * checksums are left empty), so `diffView` and the canvas highlight read both alike.
+ */
+export function diffDraft(version: { number: number; document: FlowDocument }, draft: FlowDocument): FlowDiffResult {
+  const { identical, ...changes } = diffFlows(version.document, draft);
+  return { from: { number: version.number, checksum: '' }, to: { number: 0, checksum: '' }, identical, changes };
 }
 
 function cap(s: string): string {

@@ -159,4 +159,51 @@ describe('saving', () => {
     expect(await saver.saveNow({ overwrite: true })).toBe(true);
     expect(store.getState()).toMatchObject({ saveState: 'saved', revision: 10 });
   });
+
+  it('adds, renames and removes scenarios as undoable edits; a taken name is shown, not thrown', () => {
+    const store = loaded();
+    const scenario = { name: 'hello', callee: [], expect: { disposition: 'done', path: ['start', 'greet', 'bye'] } };
+    expect(store.getState().run({ type: 'addScenario', scenario })).toBe(true);
+    expect(store.getState().saveState).toBe('dirty');
+    expect(store.getState().run({ type: 'addScenario', scenario })).toBe(false);
+    expect(store.getState().editError).toMatch(/already exists/);
+    store.getState().run({ type: 'renameScenario', from: 'hello', to: 'greets' });
+    expect(store.getState().history.present.tests.map((t) => t.name)).toEqual(['greets']);
+    store.getState().run({ type: 'removeScenario', name: 'greets' });
+    expect(store.getState().history.present.tests).toEqual([]);
+    store.getState().undo();
+    store.getState().undo();
+    expect(store.getState().history.present.tests.map((t) => t.name)).toEqual(['hello']);
+    store.getState().undo();
+    expect(store.getState().history.present).toBe(flow);
+    expect(store.getState().saveState).toBe('saved');
+  });
+
+  it('restores a version with replaceDocument: its layout, one undo step', () => {
+    const store = loaded();
+    const version = {
+      ...structuredClone(flow),
+      nodes: flow.nodes.map((n) => (n.id === 'greet' ? { ...n, text: 'Hello from version 1.' } : n)),
+      layout: { nodes: { start: { x: 50, y: 0 } } },
+    };
+    expect(store.getState().run({ type: 'replaceDocument', document: version })).toBe(true);
+    const present = store.getState().history.present;
+    expect(present.layout).toEqual({ nodes: { start: { x: 50, y: 0 } } });
+    expect(present.nodes.find((n) => n.id === 'greet')).toMatchObject({ text: 'Hello from version 1.' });
+    store.getState().undo();
+    expect(store.getState().history.present).toBe(flow);
+    expect(store.getState().run({ type: 'replaceDocument', document: { nodes: [] } as never })).toBe(false);
+    expect(store.getState().editError).toMatch(/not a valid flow/);
+  });
+
+  it('opens the "Connect…" dialog for an existing node only, and forgets it on load', () => {
+    const store = loaded();
+    store.getState().openConnect('greet');
+    expect(store.getState().connectSource).toBe('greet');
+    store.getState().openConnect('ghost');
+    expect(store.getState().connectSource).toBeNull();
+    store.getState().openConnect('greet');
+    store.getState().load('f2', flow, 1);
+    expect(store.getState().connectSource).toBeNull();
+  });
 });

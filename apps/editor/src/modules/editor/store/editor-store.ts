@@ -52,6 +52,8 @@ export interface EditorState {
   /** the last refused edit, shown to the author */
   editError: string | null;
   highlight: Highlight;
+  /** the node whose "Connect…" dialog is open (connecting without a mouse) */
+  connectSource: string | null;
 }
 
 export interface EditorActions {
@@ -72,10 +74,10 @@ export interface EditorActions {
   markSaved(flow: FlowDocument, revision: number): void;
   markConflict(message: string): void;
   markSaveError(message: string): void;
-  /** replaces the draft by another document (a restored version, a reload) as one undoable step */
-  replace(flow: FlowDocument, label: string): void;
   setHighlight(highlight: Highlight): void;
   clearEditError(): void;
+  /** opens the "Connect…" dialog for a node, or closes it (`null`) */
+  openConnect(nodeId: string | null): void;
 }
 
 export type EditorStore = EditorState & EditorActions;
@@ -133,6 +135,7 @@ export function createEditorStore() {
       selectedEdges: [],
       editError: null,
       highlight: {},
+      connectSource: null,
 
       load(flowId, flow, revision) {
         set({
@@ -147,6 +150,7 @@ export function createEditorStore() {
           selectedEdges: [],
           editError: null,
           highlight: {},
+          connectSource: null,
         });
       },
       run(op) {
@@ -244,14 +248,15 @@ export function createEditorStore() {
       markSaveError(msg) {
         set({ saveState: 'error', saveError: msg });
       },
-      replace(flow, label) {
-        record(commit(get().history, flow, { label }));
-      },
       setHighlight(highlight) {
         set({ highlight });
       },
       clearEditError() {
         set({ editError: null });
+      },
+      openConnect(nodeId) {
+        const flow = get().history.present;
+        set({ connectSource: nodeId !== null && flow.nodes.some((n) => n.id === nodeId) ? nodeId : null });
       },
     };
   });
