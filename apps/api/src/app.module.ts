@@ -2,6 +2,7 @@ import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } 
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { ActivityModule } from './activity/activity.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { CallsModule } from './calls/calls.module.js';
 import { ComplianceReviewModule } from './compliance-review/compliance-review.module.js';
 import { ComplianceModule } from './compliance/compliance.module.js';
 import { DncModule } from './dnc/dnc.module.js';
@@ -40,6 +41,7 @@ export class AppModule implements NestModule {
         DncModule,
         ComplianceModule,
         ComplianceReviewModule,
+        CallsModule,
         // the built editor at `/` (main.ts only: tests answer unknown paths with the API's 404)
         ...(options.serveEditor ? [EditorStaticModule] : []),
         DocsModule,

@@ -6,3 +6,4 @@ export * from './simulations.js';
 export * from './health.js';
 export * from './compliance.js';
 export * from './compliance-review.js';
+export * from './calls.js';

@@ -4,6 +4,7 @@ import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/Postgres
 import { loadDatabaseUrl } from '../config/app-config.js';
 import { activityEntities, activityMigrations } from '../activity/activity.persistence.js';
 import { authEntities, authMigrations } from '../auth/auth.persistence.js';
+import { callsEntities, callsMigrations } from '../calls/calls.persistence.js';
 import { complianceEntities, complianceMigrations } from '../compliance/compliance.persistence.js';
 import { dncEntities, dncMigrations } from '../dnc/dnc.persistence.js';
 import { flowsEntities, flowsMigrations } from '../flows/flows.persistence.js';
@@ -19,6 +20,7 @@ export const entities = [
   ...flowsEntities,
   ...complianceEntities,
   ...dncEntities,
+  ...callsEntities,
 ];
 
 /** Every migration, in order, by class (no globs: the build output and the sources load alike). */
@@ -29,6 +31,7 @@ export const migrations = [
   ...flowsMigrations,
   ...complianceMigrations,
   ...dncMigrations,
+  ...callsMigrations,
 ];
 
 /**

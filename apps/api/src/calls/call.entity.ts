@@ -1,0 +1,97 @@
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { OrganizationEntity } from '../organizations/organization.entity.js';
+
+/**
+ * One call: the request (number, pinned flow version, variables), its state machine
+ * (`pending → blocked | scheduled → queued → dialing → in_progress → completed | …`), the current
+ * attempt and its lease (the claim is a lease in Postgres), and what the worker reported.
+ */
+@Entity({ name: 'calls' })
+@Index('idx_calls_list', ['organizationId', 'createdAt', 'id'])
+@Index('idx_calls_status', ['organizationId', 'status', 'createdAt', 'id'])
+export class CallEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ type: 'uuid' })
+  organizationId!: string;
+
+  @ManyToOne(() => OrganizationEntity, { onDelete: 'RESTRICT', nullable: false })
+  @JoinColumn({ name: 'organization_id' })
+  organization?: OrganizationEntity;
+
+  @Column({ type: 'uuid' })
+  flowId!: string;
+
+  @Column({ type: 'integer' })
+  flowVersion!: number;
+
+  /** E.164 */
+  @Column({ type: 'text' })
+  to!: string;
+
+  /** E.164 */
+  @Column({ type: 'text' })
+  callerId!: string;
+
+  @Column({ type: 'text' })
+  purpose!: 'TELEMARKETING' | 'INFORMATIONAL';
+
+  @Column({ type: 'text', nullable: true })
+  subject!: string | null;
+
+  @Column({ type: 'jsonb' })
+  variables!: Record<string, unknown>;
+
+  @Column({ type: 'text' })
+  status!: string;
+
+  @Column({ type: 'integer', default: 1 })
+  attempt!: number;
+
+  /** ids of the call's rows in the compliance decision log, oldest first */
+  @Column({ type: 'uuid', array: true, default: () => "'{}'" })
+  decisionIds!: string[];
+
+  /** the latest gate decision, as the evaluator returned it */
+  @Column({ type: 'jsonb', nullable: true })
+  lastDecision!: Record<string, unknown> | null;
+
+  /** when the job runs (a deferral's nextAllowedAt, or scheduleAt) */
+  @Column({ type: 'timestamptz', nullable: true })
+  scheduledFor!: Date | null;
+
+  @Column({ type: 'text', nullable: true })
+  disposition!: string | null;
+
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  path!: string[];
+
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  transcript!: unknown[];
+
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  events!: unknown[];
+
+  /** the highest event sequence number stored: events are idempotent by it */
+  @Column({ type: 'integer', default: -1 })
+  lastEventSeq!: number;
+
+  @Column({ type: 'text', nullable: true })
+  claimedBy!: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  leaseUntil!: Date | null;
+
+  @Column({ type: 'boolean', default: false })
+  optedOut!: boolean;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Column({ type: 'timestamptz', default: () => 'now()' })
+  updatedAt!: Date;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  completedAt!: Date | null;
+}

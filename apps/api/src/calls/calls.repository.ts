@@ -1,0 +1,248 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In, type EntityManager } from 'typeorm';
+import type { CursorPosition } from '../common/pagination/cursor.js';
+import { CallIdempotencyKeyEntity } from './call-idempotency-key.entity.js';
+import { CallEntity } from './call.entity.js';
+
+export type NewCall = Pick<
+  CallEntity,
+  'organizationId' | 'flowId' | 'flowVersion' | 'to' | 'callerId' | 'purpose' | 'subject' | 'variables'
+>;
+
+/** The answer of an idempotency reservation: a fresh reservation, or the key's earlier use. */
+export type IdempotencyReservation =
+  { kind: 'reserved' } | { kind: 'existing'; requestHash: string; callId: string | null };
+
+/** Statuses a worker may claim a call from. */
+export const CLAIMABLE = ['queued', 'scheduled'] as const;
+/** Statuses of a call being dialled or talked to. */
+export const ACTIVE = ['dialing', 'in_progress'] as const;
+/** Statuses a caller may cancel from. */
+export const CANCELLABLE = ['pending', 'queued', 'scheduled'] as const;
+
+/** The only place of the calls feature that touches Postgres. */
+@Injectable()
+export class CallsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  private calls(manager?: EntityManager) {
+    return (manager ?? this.dataSource.manager).getRepository(CallEntity);
+  }
+
+  async insert(call: NewCall): Promise<CallEntity> {
+    const repository = this.calls();
+    return repository.save(repository.create({ ...call, status: 'pending', attempt: 1 }));
+  }
+
+  findById(organizationId: string, id: string): Promise<CallEntity | null> {
+    return this.calls().findOne({ where: { organizationId, id } });
+  }
+
+  /** For the worker routes: the call id alone names the tenant (the worker token is not a tenant). */
+  findByIdForWorker(id: string): Promise<CallEntity | null> {
+    return this.calls().findOne({ where: { id } });
+  }
+
+  async list(
+    organizationId: string,
+    filter: { status?: string | undefined },
+    after: CursorPosition | null,
+    limit: number,
+  ): Promise<CallEntity[]> {
+    const query = this.calls()
+      .createQueryBuilder('c')
+      .where('c.organization_id = :organizationId', { organizationId })
+      .orderBy('c.created_at', 'DESC')
+      .addOrderBy('c.id', 'DESC')
+      .limit(limit + 1);
+    if (filter.status !== undefined) query.andWhere('c.status = :status', { status: filter.status });
+    if (after) {
+      query.andWhere('(c.created_at, c.id) < (:createdAt, :id)', { createdAt: after.createdAt, id: after.id });
+    }
+    return query.getMany();
+  }
+
+  /** Records a gate decision and moves the call on, when it still is in one of `from`. */
+  async applyDecision(
+    id: string,
+    from: readonly string[],
+    change: {
+      status: string;
+      decisionId: string | null;
+      decision: Record<string, unknown>;
+      scheduledFor?: Date | null;
+      releaseLease?: boolean;
+    },
+  ): Promise<CallEntity | null> {
+    const rows = await this.dataSource.query<[Array<{ id: string }>, number]>(
+      `UPDATE calls SET status = $2,
+              decision_ids = CASE WHEN $3::uuid IS NULL THEN decision_ids ELSE array_append(decision_ids, $3::uuid) END,
+              last_decision = $4::jsonb,
+              scheduled_for = CASE WHEN $5::boolean THEN $6::timestamptz ELSE scheduled_for END,
+              claimed_by = CASE WHEN $7::boolean THEN NULL ELSE claimed_by END,
+              lease_until = CASE WHEN $7::boolean THEN NULL ELSE lease_until END,
+              completed_at = CASE WHEN $2 = 'blocked' THEN now() ELSE completed_at END,
+              updated_at = now()
+        WHERE id = $1 AND status = ANY($8::text[])
+        RETURNING id`,
+      [
+        id,
+        change.status,
+        change.decisionId,
+        JSON.stringify(change.decision),
+        change.scheduledFor !== undefined,
+        change.scheduledFor ?? null,
+        change.releaseLease === true,
+        [...from],
+      ],
+    );
+    return rows[0].length > 0 ? this.findByIdForWorker(id) : null;
+  }
+
+  /** Moves the call from one of `from` to `to`; the updated row, or null when it was elsewhere. */
+  async transition(
+    organizationId: string,
+    id: string,
+    from: readonly string[],
+    to: string,
+    extra: { disposition?: string; finished?: boolean } = {},
+  ): Promise<CallEntity | null> {
+    const result = await this.calls()
+      .createQueryBuilder()
+      .update(CallEntity)
+      .set({
+        status: to,
+        updatedAt: () => 'now()',
+        ...(extra.disposition !== undefined ? { disposition: extra.disposition } : {}),
+        ...(extra.finished ? { completedAt: () => 'now()', claimedBy: null, leaseUntil: null } : {}),
+      })
+      .where({ organizationId, id, status: In([...from]) })
+      .returning('*')
+      .execute();
+    return result.affected ? this.findById(organizationId, id) : null;
+  }
+
+  /**
+   * The lease: one UPDATE that succeeds for one claimer of an attempt only. The call leaves the
+   * claimable statuses, so the same attempt can never be claimed again, lease expired or not.
+   */
+  async claim(id: string, attempt: number, workerId: string, leaseSeconds: number): Promise<CallEntity | null> {
+    const rows = await this.dataSource.query<[Array<{ id: string }>, number]>(
+      `UPDATE calls SET status = 'dialing', claimed_by = $3,
+              lease_until = now() + make_interval(secs => $4), updated_at = now()
+        WHERE id = $1 AND attempt = $2 AND status = ANY($5::text[])
+          AND (lease_until IS NULL OR lease_until < now())
+        RETURNING id`,
+      [id, attempt, workerId, leaseSeconds, [...CLAIMABLE]],
+    );
+    return rows[0].length > 0 ? this.findByIdForWorker(id) : null;
+  }
+
+  /**
+   * Appends the events whose sequence number is above the stored one (a resent batch adds
+   * nothing), and moves a dialing call to in_progress. Null when the call is not active.
+   */
+  async appendEvents(
+    id: string,
+    events: Array<{ seq: number } & Record<string, unknown>>,
+  ): Promise<{ accepted: number; lastSeq: number } | null> {
+    return this.dataSource.transaction(async (manager) => {
+      const call = await manager
+        .getRepository(CallEntity)
+        .createQueryBuilder('c')
+        .setLock('pessimistic_write')
+        .where('c.id = :id', { id })
+        .getOne();
+      if (!call || !(ACTIVE as readonly string[]).includes(call.status)) return null;
+      const fresh = [...events].sort((x, y) => x.seq - y.seq).filter((event) => event.seq > call.lastEventSeq);
+      const unique = fresh.filter((event, index) => index === 0 || event.seq !== fresh[index - 1]?.seq);
+      const lastSeq = unique.at(-1)?.seq ?? call.lastEventSeq;
+      if (unique.length > 0 || call.status === 'dialing') {
+        await manager.query(
+          `UPDATE calls SET events = events || $2::jsonb, last_event_seq = $3,
+                  status = 'in_progress', updated_at = now() WHERE id = $1`,
+          [id, JSON.stringify(unique), lastSeq],
+        );
+      }
+      return { accepted: unique.length, lastSeq };
+    });
+  }
+
+  async markOptedOut(id: string): Promise<void> {
+    await this.calls().update({ id }, { optedOut: true, updatedAt: () => 'now()' });
+  }
+
+  /** Finishes an active call with what the worker reports; null when it is not active. */
+  async complete(
+    id: string,
+    result: {
+      status: string;
+      disposition: string;
+      path: string[];
+      transcript: unknown[];
+      variables: Record<string, unknown>;
+    },
+  ): Promise<CallEntity | null> {
+    const rows = await this.dataSource.query<[Array<{ id: string }>, number]>(
+      `UPDATE calls SET status = $2, disposition = $3, path = $4::jsonb, transcript = $5::jsonb,
+              variables = variables || $6::jsonb, completed_at = now(), claimed_by = NULL,
+              lease_until = NULL, updated_at = now()
+        WHERE id = $1 AND status = ANY($7::text[])
+        RETURNING id`,
+      [
+        id,
+        result.status,
+        result.disposition,
+        JSON.stringify(result.path),
+        JSON.stringify(result.transcript),
+        JSON.stringify(result.variables),
+        [...ACTIVE],
+      ],
+    );
+    return rows[0].length > 0 ? this.findByIdForWorker(id) : null;
+  }
+
+  // ------------------------------------------------------------------ idempotency keys
+
+  /**
+   * Reserves `key` for this request, or answers its earlier use. An expired key (24 h) is taken
+   * over by the new request.
+   */
+  async reserveIdempotencyKey(
+    organizationId: string,
+    key: string,
+    requestHash: string,
+    ttlSeconds: number,
+  ): Promise<IdempotencyReservation> {
+    const inserted = await this.dataSource.query<Array<{ key: string }>>(
+      `INSERT INTO call_idempotency_keys (organization_id, key, request_hash, call_id, expires_at)
+       VALUES ($1, $2, $3, NULL, now() + make_interval(secs => $4))
+       ON CONFLICT (organization_id, key) DO UPDATE
+         SET request_hash = EXCLUDED.request_hash, call_id = NULL, created_at = now(), expires_at = EXCLUDED.expires_at
+         WHERE call_idempotency_keys.expires_at < now()
+       RETURNING key`,
+      [organizationId, key, requestHash, ttlSeconds],
+    );
+    if (inserted.length > 0) return { kind: 'reserved' };
+    const existing = await this.dataSource
+      .getRepository(CallIdempotencyKeyEntity)
+      .findOne({ where: { organizationId, key } });
+    if (!existing) return this.reserveIdempotencyKey(organizationId, key, requestHash, ttlSeconds);
+    return { kind: 'existing', requestHash: existing.requestHash, callId: existing.callId };
+  }
+
+  async bindIdempotencyKey(organizationId: string, key: string, callId: string): Promise<void> {
+    await this.dataSource.getRepository(CallIdempotencyKeyEntity).update({ organizationId, key }, { callId });
+  }
+
+  /** Frees a reservation whose request failed, so the caller can retry with the same key. */
+  async releaseIdempotencyKey(organizationId: string, key: string): Promise<void> {
+    await this.dataSource
+      .getRepository(CallIdempotencyKeyEntity)
+      .createQueryBuilder()
+      .delete()
+      .where('organization_id = :organizationId AND key = :key AND call_id IS NULL', { organizationId, key })
+      .execute();
+  }
+}

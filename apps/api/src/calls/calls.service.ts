@@ -1,0 +1,447 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
+import type {
+  Call,
+  CallClaim,
+  CallCreated,
+  CallListQuery,
+  CallOptOutBody,
+  ClaimCallBody,
+  CompleteCallBody,
+  CreateCallBody,
+  Page,
+} from '@switchboard/contracts';
+import { maskPhone, parsePhone } from '@switchboard/compliance';
+import type { FlowDocument } from '@switchboard/flow';
+import { actorOf, ActivityService } from '../activity/activity.service.js';
+import { allows, type Principal } from '../common/auth/principal.js';
+import { ApiError, type ErrorDetail } from '../common/errors/api-error.js';
+import { ROOT_LOGGER } from '../common/logging/app-logger.service.js';
+import { decodeCursor, toPage } from '../common/pagination/cursor.js';
+import { canonicalJson } from '../compliance/canonical-json.js';
+import { ComplianceGateService, type GateDecision, type GateResult } from '../compliance/compliance-gate.service.js';
+import { ConsentsService } from '../compliance/consents.service.js';
+import { FlowError } from '../flows/flows.errors.js';
+import { FlowsService } from '../flows/flows.service.js';
+import { variableProblems } from './call-variables.js';
+import type { CallEntity } from './call.entity.js';
+import { CallError } from './calls.errors.js';
+import { CallsClock } from './calls.clock.js';
+import { ACTIVE, CANCELLABLE, CallsRepository } from './calls.repository.js';
+import { CallsQueue } from './jobs/calls.queue.js';
+
+/** Idempotency keys are kept 24 h. */
+const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
+
+/** The call's final status for each disposition the worker reports. */
+const STATUS_OF_DISPOSITION: Record<CompleteCallBody['disposition'], string> = {
+  completed: 'completed',
+  opted_out: 'completed',
+  transferred: 'completed',
+  voicemail: 'voicemail',
+  no_answer: 'no_answer',
+  busy: 'busy',
+  failed: 'failed',
+};
+
+/**
+ * Single calls: creation (flow version pinned, variables checked, the schedule-time gate, the
+ * job), reads, cancellation, and the worker's side (the dial-time gate + lease, events, opt-out,
+ * completion). The only rules of the calls feature live here.
+ */
+@Injectable()
+export class CallsService {
+  constructor(
+    private readonly calls: CallsRepository,
+    private readonly queue: CallsQueue,
+    private readonly flows: FlowsService,
+    private readonly gate: ComplianceGateService,
+    private readonly consents: ConsentsService,
+    private readonly activity: ActivityService,
+    private readonly clock: CallsClock,
+    @Inject(ROOT_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  // ------------------------------------------------------------------ the caller's side
+
+  /** Creates a call, or answers the earlier one of the same Idempotency-Key; `replayed` tells which. */
+  async create(
+    principal: Principal,
+    body: CreateCallBody,
+    idempotencyKey: string | undefined,
+  ): Promise<{ result: CallCreated; replayed: boolean }> {
+    const organizationId = principal.organizationId;
+    if (idempotencyKey === undefined) return { result: await this.createCall(principal, body), replayed: false };
+
+    const requestHash = createHash('sha256').update(canonicalJson(body)).digest('hex');
+    const reservation = await this.calls.reserveIdempotencyKey(
+      organizationId,
+      idempotencyKey,
+      requestHash,
+      IDEMPOTENCY_TTL_SECONDS,
+    );
+    if (reservation.kind === 'existing') {
+      if (reservation.requestHash !== requestHash) throw CallError.idempotencyConflict();
+      if (reservation.callId === null) throw CallError.idempotencyInProgress();
+      const call = await this.calls.findById(organizationId, reservation.callId);
+      if (!call) throw CallError.notFound(reservation.callId);
+      return { result: created(call), replayed: true };
+    }
+    try {
+      const result = await this.createCall(principal, body, async (callId) =>
+        this.calls.bindIdempotencyKey(organizationId, idempotencyKey, callId),
+      );
+      return { result, replayed: false };
+    } catch (error) {
+      await this.calls.releaseIdempotencyKey(organizationId, idempotencyKey);
+      throw error;
+    }
+  }
+
+  private async createCall(
+    principal: Principal,
+    body: CreateCallBody,
+    onInserted?: (callId: string) => Promise<void>,
+  ): Promise<CallCreated> {
+    const organizationId = principal.organizationId;
+    const now = this.clock.now();
+    const to = parsePhone(body.to);
+    if (!to.ok) throw CallError.invalidPhone('body.to', to.problem);
+    const callerId = parsePhone(body.callerId);
+    if (!callerId.ok) throw CallError.invalidPhone('body.callerId', callerId.problem);
+    const scheduleAt = body.scheduleAt === undefined ? null : new Date(body.scheduleAt);
+    if (scheduleAt && scheduleAt.getTime() < now.getTime()) throw CallError.scheduleInPast();
+
+    const { document, version } = await this.resolveFlow(principal, body.flowId, body.version);
+    const problems = variableProblems(document, body.variables);
+    if (problems.length > 0) throw CallError.invalidVariables(problems);
+
+    const call = await this.calls.insert({
+      organizationId,
+      flowId: body.flowId,
+      flowVersion: version,
+      to: to.e164,
+      callerId: callerId.e164,
+      purpose: body.purpose ?? document.purpose,
+      subject: body.subject ?? null,
+      variables: body.variables,
+    });
+    await onInserted?.(call.id);
+
+    const at = scheduleAt ?? now;
+    const gate = await this.gate.check(
+      organizationId,
+      {
+        phone: call.to,
+        purpose: call.purpose,
+        subject: call.subject ?? undefined,
+        callerId: call.callerId,
+        mode: 'SCHEDULE',
+        at,
+        callId: call.id,
+      },
+      { dryRun: false },
+    );
+    const decision = gate.decision;
+    let runAt: Date | null = null;
+    let status: 'blocked' | 'scheduled' | 'queued';
+    if (decision.outcome === 'ALLOWED') {
+      status = 'queued';
+      runAt = at;
+    } else if (decision.outcome === 'DEFERRED' && decision.nextAllowedAt) {
+      status = 'scheduled';
+      runAt = new Date(decision.nextAllowedAt);
+    } else {
+      status = 'blocked';
+    }
+    await this.calls.applyDecision(call.id, ['pending'], {
+      status,
+      decisionId: gate.record?.id ?? null,
+      decision: decisionJson(decision),
+      scheduledFor: runAt,
+    });
+    if (runAt) {
+      try {
+        await this.queue.enqueue({ callId: call.id, attempt: call.attempt }, runAt.getTime() - now.getTime());
+      } catch (error) {
+        // nothing will dial it: the call fails visibly rather than staying queued forever
+        this.logger.error({ err: error, callId: call.id, to: maskPhone(call.to) }, 'call could not be enqueued');
+        await this.calls.transition(organizationId, call.id, [status], 'failed', {
+          disposition: 'enqueue_failed',
+          finished: true,
+        });
+        throw new ApiError(503, 'SERVICE_UNAVAILABLE', 'The call queue is unavailable: the call was not placed');
+      }
+    }
+    await this.activity.record({
+      organizationId,
+      actor: actorOf(principal),
+      action: 'call.created',
+      subjectType: 'call',
+      subjectId: call.id,
+      details: { status, outcome: decision.outcome, flowId: call.flowId, flowVersion: call.flowVersion },
+    });
+    this.logger.info({ callId: call.id, to: maskPhone(call.to), status, outcome: decision.outcome }, 'call created');
+    return { id: call.id, status, decision: decisionJson(decision) as CallCreated['decision'], runAt: iso(runAt) };
+  }
+
+  /** The pinned document: the given published version, else the latest one. */
+  private async resolveFlow(
+    principal: Principal,
+    flowId: string,
+    requested: number | undefined,
+  ): Promise<{ document: FlowDocument; version: number }> {
+    try {
+      let version = requested;
+      if (version === undefined) {
+        const flow = await this.flows.get(principal, flowId);
+        if (flow.latestVersion === null) throw CallError.flowNotPublished(flowId);
+        version = flow.latestVersion;
+      }
+      const resolved = await this.flows.resolveDocument(principal.organizationId, flowId, version);
+      return { document: resolved.document, version };
+    } catch (error) {
+      if (error instanceof FlowError && error.code === 'FLOW_NOT_FOUND') throw CallError.flowNotFound(flowId);
+      if (error instanceof FlowError && error.code === 'FLOW_VERSION_NOT_FOUND') {
+        throw CallError.versionNotFound(flowId, requested ?? 0);
+      }
+      throw error;
+    }
+  }
+
+  async get(principal: Principal, id: string): Promise<Call> {
+    const call = await this.calls.findById(principal.organizationId, id);
+    if (!call) throw CallError.notFound(id);
+    return view(call, canSeeNumbers(principal));
+  }
+
+  async list(principal: Principal, query: CallListQuery): Promise<Page<Call>> {
+    const rows = await this.calls.list(
+      principal.organizationId,
+      { status: query.status },
+      decodeCursor(query.cursor),
+      query.limit,
+    );
+    const full = canSeeNumbers(principal);
+    return toPage(rows, query.limit, (row) => view(row, full));
+  }
+
+  /** A call that has not been claimed yet → cancelled, its job removed; one being dialled → 409. */
+  async cancel(principal: Principal, id: string): Promise<Call> {
+    const current = await this.calls.findById(principal.organizationId, id);
+    if (!current) throw CallError.notFound(id);
+    const call = await this.calls.transition(principal.organizationId, id, CANCELLABLE, 'cancelled', {
+      finished: true,
+    });
+    if (!call) {
+      const now = await this.calls.findById(principal.organizationId, id);
+      throw CallError.notCancellable(id, now?.status ?? current.status);
+    }
+    // the claim refuses a cancelled call anyway: removing the job only spares the worker a trip
+    await this.queue.remove(call.id, call.attempt).catch((error: unknown) => {
+      this.logger.warn({ err: error, callId: call.id }, 'the job of a cancelled call could not be removed');
+    });
+    await this.activity.record({
+      organizationId: principal.organizationId,
+      actor: actorOf(principal),
+      action: 'call.cancelled',
+      subjectType: 'call',
+      subjectId: call.id,
+      details: { from: current.status },
+    });
+    return view(call, canSeeNumbers(principal));
+  }
+
+  // ------------------------------------------------------------------ the worker's side
+
+  /**
+   * The dial-time gate and the lease. The lease is taken first (one UPDATE, so two workers
+   * cannot both pass), then the gate runs in DIAL_NOW mode with fresh facts: a block ends the
+   * call `blocked`; anything else than ALLOWED is a block too (fail closed).
+   */
+  async claim(id: string, body: ClaimCallBody): Promise<CallClaim> {
+    const leased = await this.calls.claim(id, body.attempt, body.workerId, body.leaseSeconds);
+    if (!leased) {
+      const call = await this.calls.findByIdForWorker(id);
+      if (!call) throw CallError.notFound(id);
+      if (call.status === 'cancelled') throw CallError.cancelled(id);
+      throw CallError.alreadyClaimed(id, call.status);
+    }
+    const now = this.clock.now();
+    let gate: GateResult;
+    try {
+      gate = await this.gate.check(
+        leased.organizationId,
+        {
+          phone: leased.to,
+          purpose: leased.purpose,
+          subject: leased.subject ?? undefined,
+          callerId: leased.callerId,
+          mode: 'DIAL_NOW',
+          at: now,
+          callId: leased.id,
+        },
+        { dryRun: false },
+      );
+    } catch (error) {
+      // the gate fails closed on its own; an error here (the log unreachable) must not dial either
+      await this.calls.applyDecision(id, ['dialing'], {
+        status: 'failed',
+        decisionId: null,
+        decision: { outcome: 'BLOCKED_EVALUATION_FAILED' },
+        releaseLease: true,
+      });
+      throw error;
+    }
+    const decision = gate.decision;
+    if (decision.outcome !== 'ALLOWED') {
+      await this.calls.applyDecision(id, ['dialing'], {
+        status: 'blocked',
+        decisionId: gate.record?.id ?? null,
+        decision: decisionJson(decision),
+        releaseLease: true,
+      });
+      throw CallError.blocked(id, decision.outcome, decisionDetails(decision));
+    }
+    const call = await this.calls.applyDecision(id, ['dialing'], {
+      status: 'dialing',
+      decisionId: gate.record?.id ?? null,
+      decision: decisionJson(decision),
+    });
+    try {
+      await this.gate.recordAttempt(leased.organizationId, {
+        phone: leased.to,
+        at: now,
+        subject: leased.subject ?? undefined,
+        callId: leased.id,
+        callerId: leased.callerId,
+      });
+    } catch (error) {
+      // an attempt the frequency caps cannot count must not be dialled (fail closed)
+      await this.calls.transition(leased.organizationId, id, ['dialing'], 'failed', {
+        disposition: 'attempt_not_recorded',
+        finished: true,
+      });
+      throw error;
+    }
+    const pinned = await this.flows.resolveDocument(leased.organizationId, leased.flowId, leased.flowVersion);
+    const current = call ?? leased;
+    return {
+      id: current.id,
+      attempt: current.attempt,
+      to: current.to,
+      callerId: current.callerId,
+      leaseUntil: (current.leaseUntil ?? now).toISOString(),
+      flowVersion: current.flowVersion,
+      flow: pinned.document as unknown as Record<string, unknown>,
+      variables: current.variables,
+      decision: decisionJson(decision) as CallClaim['decision'],
+    };
+  }
+
+  async appendEvents(
+    id: string,
+    events: Array<{ seq: number } & Record<string, unknown>>,
+  ): Promise<{ accepted: number; lastSeq: number }> {
+    const result = await this.calls.appendEvents(id, events);
+    if (result) return result;
+    throw await this.notActive(id);
+  }
+
+  /** An opt-out heard during the call: a revocation and an internal DNC entry, at once. */
+  async optOut(id: string, body: CallOptOutBody): Promise<{ revocationId: string; internalDncEntryId: string }> {
+    const call = await this.calls.findByIdForWorker(id);
+    if (!call) throw CallError.notFound(id);
+    if (!(ACTIVE as readonly string[]).includes(call.status)) throw CallError.notClaimed(id, call.status);
+    const { revocation, internalDnc } = await this.consents.recordOptOut(call.organizationId, {
+      phone: call.to,
+      channel: body.channel,
+      words: body.words,
+      receivedAt: body.receivedAt ? new Date(body.receivedAt) : this.clock.now(),
+      callId: call.id,
+    });
+    await this.calls.markOptedOut(call.id);
+    this.logger.info({ callId: call.id, to: maskPhone(call.to) }, 'opt-out recorded during a call');
+    return { revocationId: revocation.id, internalDncEntryId: internalDnc.id };
+  }
+
+  async complete(id: string, body: CompleteCallBody): Promise<Call> {
+    const call = await this.calls.complete(id, {
+      status: STATUS_OF_DISPOSITION[body.disposition],
+      disposition: body.disposition,
+      path: body.path,
+      transcript: body.transcript,
+      variables: body.variables,
+    });
+    if (!call) throw await this.notActive(id);
+    this.logger.info({ callId: call.id, status: call.status, disposition: call.disposition }, 'call completed');
+    return view(call, true);
+  }
+
+  private async notActive(id: string): Promise<CallError> {
+    const call = await this.calls.findByIdForWorker(id);
+    if (!call) return CallError.notFound(id);
+    return CallError.notClaimed(id, call.status);
+  }
+}
+
+// ------------------------------------------------------------------ views
+
+/** Numbers are shown whole only to callers who may read compliance evidence. */
+function canSeeNumbers(principal: Principal): boolean {
+  return allows(principal.roles, 'compliance:read');
+}
+
+const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
+
+function decisionJson(decision: GateDecision): Record<string, unknown> {
+  return {
+    outcome: decision.outcome,
+    ...(decision.nextAllowedAt ? { nextAllowedAt: decision.nextAllowedAt } : {}),
+    reasons: decision.reasons,
+    ruleSetVersion: decision.ruleSetVersion,
+  };
+}
+
+/** The 409 of a dial-time block carries the decision, so the worker can log why. */
+function decisionDetails(decision: GateDecision): ErrorDetail[] {
+  return [
+    { path: 'decision.outcome', message: decision.outcome },
+    ...decision.reasons.map((reason) => ({ path: `decision.reasons.${reason.code}`, message: reason.detail })),
+  ];
+}
+
+function created(call: CallEntity): CallCreated {
+  return {
+    id: call.id,
+    status: call.status as CallCreated['status'],
+    decision: (call.lastDecision ?? { outcome: 'PENDING', reasons: [], ruleSetVersion: '' }) as CallCreated['decision'],
+    runAt: iso(call.scheduledFor),
+  };
+}
+
+function view(call: CallEntity, fullNumbers: boolean): Call {
+  return {
+    id: call.id,
+    status: call.status as Call['status'],
+    to: fullNumbers ? call.to : maskPhone(call.to),
+    callerId: call.callerId,
+    flowId: call.flowId,
+    flowVersion: call.flowVersion,
+    purpose: call.purpose,
+    subject: call.subject,
+    variables: call.variables,
+    attempt: call.attempt,
+    decisionIds: call.decisionIds,
+    lastDecision: call.lastDecision as Call['lastDecision'],
+    scheduledFor: iso(call.scheduledFor),
+    disposition: call.disposition,
+    path: call.path,
+    transcript: call.transcript,
+    events: call.events,
+    createdAt: call.createdAt.toISOString(),
+    updatedAt: call.updatedAt.toISOString(),
+    completedAt: iso(call.completedAt),
+  };
+}

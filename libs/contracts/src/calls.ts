@@ -1,0 +1,177 @@
+// Request/response schemas of the calls routes (`/v1/calls`) and the worker's `/internal/calls` routes.
+import { z } from 'zod';
+import { PageQuerySchema, pageSchema } from './common.js';
+import { COMPLIANCE_PURPOSES, ComplianceReasonSchema, REVOCATION_CHANNEL_VALUES } from './compliance.js';
+
+const Instant = z.iso.datetime({
+  offset: true,
+  message: 'must be an ISO 8601 date-time with an offset, e.g. 2026-03-10T14:00:00Z',
+});
+const Text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max)
+    .refine((value) => !value.includes('\u0000'), 'must not contain NUL characters');
+const PhoneInput = z.string().trim().min(1, 'must not be empty').max(64);
+
+export const CALL_STATUSES = [
+  'pending',
+  'blocked',
+  'scheduled',
+  'queued',
+  'dialing',
+  'in_progress',
+  'completed',
+  'failed',
+  'no_answer',
+  'busy',
+  'voicemail',
+  'cancelled',
+] as const;
+export type CallStatus = (typeof CALL_STATUSES)[number];
+
+/** How a finished call ended, as the worker reports it; the call's final status follows from it. */
+export const CALL_DISPOSITIONS = [
+  'completed',
+  'opted_out',
+  'transferred',
+  'voicemail',
+  'no_answer',
+  'busy',
+  'failed',
+] as const;
+export type CallDisposition = (typeof CALL_DISPOSITIONS)[number];
+
+export type CallErrorCode =
+  | 'CALL_NOT_FOUND'
+  | 'CALL_INVALID_PHONE'
+  | 'CALL_INVALID_VARIABLES'
+  | 'CALL_FLOW_NOT_FOUND'
+  | 'CALL_FLOW_VERSION_NOT_FOUND'
+  | 'CALL_FLOW_NOT_PUBLISHED'
+  | 'CALL_SCHEDULE_IN_PAST'
+  | 'CALL_IDEMPOTENCY_CONFLICT'
+  | 'CALL_IDEMPOTENCY_KEY_INVALID'
+  | 'CALL_NOT_CANCELLABLE'
+  | 'CALL_ALREADY_CLAIMED'
+  | 'CALL_CANCELLED'
+  | 'CALL_BLOCKED'
+  | 'CALL_NOT_CLAIMED'
+  | 'CALL_ALREADY_FINISHED'
+  | 'BAD_REQUEST';
+
+export const CreateCallBodySchema = z.strictObject({
+  to: PhoneInput,
+  flowId: z.uuid({ message: 'must be a UUID' }),
+  /** a published version; the latest published one when omitted */
+  version: z.number().int().positive().optional(),
+  variables: z.record(z.string(), z.unknown()).default({}),
+  /** the flow's purpose when omitted */
+  purpose: z.enum(COMPLIANCE_PURPOSES).optional(),
+  subject: Text(200).optional(),
+  callerId: PhoneInput,
+  scheduleAt: Instant.optional(),
+});
+export type CreateCallBody = z.infer<typeof CreateCallBodySchema>;
+
+export const CallDecisionSchema = z.object({
+  outcome: z.string(),
+  nextAllowedAt: z.string().optional(),
+  reasons: z.array(ComplianceReasonSchema),
+  ruleSetVersion: z.string(),
+});
+
+export const CallCreatedSchema = z.object({
+  id: z.uuid(),
+  status: z.enum(CALL_STATUSES),
+  decision: CallDecisionSchema,
+  /** when the job runs (scheduled or delayed calls); null when blocked */
+  runAt: z.string().nullable(),
+});
+export type CallCreated = z.infer<typeof CallCreatedSchema>;
+
+export const CallSchema = z.object({
+  id: z.uuid(),
+  status: z.enum(CALL_STATUSES),
+  /** masked for callers without compliance:read */
+  to: z.string(),
+  callerId: z.string(),
+  flowId: z.uuid(),
+  flowVersion: z.number().int(),
+  purpose: z.enum(COMPLIANCE_PURPOSES),
+  subject: z.string().nullable(),
+  variables: z.record(z.string(), z.unknown()),
+  attempt: z.number().int(),
+  /** ids of the call's decisions in the compliance decision log, oldest first */
+  decisionIds: z.array(z.string()),
+  lastDecision: CallDecisionSchema.nullable(),
+  scheduledFor: z.string().nullable(),
+  disposition: z.string().nullable(),
+  path: z.array(z.string()),
+  transcript: z.array(z.unknown()),
+  events: z.array(z.unknown()),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  completedAt: z.string().nullable(),
+});
+export type Call = z.infer<typeof CallSchema>;
+export const CallPageSchema = pageSchema(CallSchema);
+
+export const CallListQuerySchema = PageQuerySchema.extend({
+  status: z.enum(CALL_STATUSES).optional(),
+});
+export type CallListQuery = z.infer<typeof CallListQuerySchema>;
+
+export const CallParamsSchema = z.strictObject({ id: z.uuid({ message: 'must be a UUID' }) });
+
+// ---- internal (worker) -----------------------------------------------------------------------
+
+export const ClaimCallBodySchema = z.strictObject({
+  /** the job's attempt; the claim is refused when it is not the call's current attempt */
+  attempt: z.number().int().positive(),
+  /** who claims: the worker's name, for the lease */
+  workerId: Text(200),
+  leaseSeconds: z.number().int().min(10).max(3600).default(900),
+});
+export type ClaimCallBody = z.infer<typeof ClaimCallBodySchema>;
+
+export const CallClaimSchema = z.object({
+  id: z.uuid(),
+  attempt: z.number().int(),
+  to: z.string(),
+  callerId: z.string(),
+  leaseUntil: z.string(),
+  flowVersion: z.number().int(),
+  /** the pinned flow version's document */
+  flow: z.record(z.string(), z.unknown()),
+  variables: z.record(z.string(), z.unknown()),
+  decision: CallDecisionSchema,
+});
+export type CallClaim = z.infer<typeof CallClaimSchema>;
+
+export const CallEventInputSchema = z
+  .object({ seq: z.number().int().min(0), type: Text(100), at: Instant })
+  .catchall(z.unknown());
+export const CallEventsBodySchema = z.strictObject({
+  events: z.array(CallEventInputSchema).min(1).max(500),
+});
+export type CallEventsBody = z.infer<typeof CallEventsBodySchema>;
+export const CallEventsAckSchema = z.object({ accepted: z.number().int(), lastSeq: z.number().int() });
+
+export const CallOptOutBodySchema = z.strictObject({
+  channel: z.enum(REVOCATION_CHANNEL_VALUES).default('voice'),
+  words: z.string().max(2000).default(''),
+  receivedAt: Instant.optional(),
+});
+export type CallOptOutBody = z.infer<typeof CallOptOutBodySchema>;
+export const CallOptOutResultSchema = z.object({ revocationId: z.string(), internalDncEntryId: z.string() });
+
+export const CompleteCallBodySchema = z.strictObject({
+  disposition: z.enum(CALL_DISPOSITIONS),
+  path: z.array(z.string().max(200)).max(10_000).default([]),
+  transcript: z.array(z.unknown()).max(10_000).default([]),
+  variables: z.record(z.string(), z.unknown()).default({}),
+});
+export type CompleteCallBody = z.infer<typeof CompleteCallBodySchema>;
