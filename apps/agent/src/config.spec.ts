@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, describeConfig, loadConfig } from './config.js';
+import { ConfigError, describeConfig, loadConfig, queuePrefixFor } from './config.js';
 
 const TOKEN = 'wt_0123456789abcdef';
 
@@ -20,7 +20,18 @@ describe('agent loadConfig', () => {
       workerToken: TOKEN,
       redisUrl: 'redis://127.0.0.1:6379',
       logLevel: 'info',
+      queuePrefix: queuePrefixFor('postgres://postgres@127.0.0.1:5432/switchboard'),
+      concurrency: 2,
+      httpTools: false,
     });
+  });
+
+  it('takes the queue prefix as given, or derives it from DATABASE_URL like the API', () => {
+    expect(loadConfig({ WORKER_TOKEN: TOKEN, QUEUE_PREFIX: 'sb:test' }).queuePrefix).toBe('sb:test');
+    const derived = loadConfig({ WORKER_TOKEN: TOKEN, DATABASE_URL: 'postgres://u@db:5432/x' }).queuePrefix;
+    expect(derived).toMatch(/^sb:[0-9a-f]{12}$/);
+    expect(derived).toBe(queuePrefixFor('postgres://u@db:5432/x'));
+    expect(loadConfig({ WORKER_TOKEN: TOKEN, WORKER_CONCURRENCY: '5' }).concurrency).toBe(5);
   });
 
   it('rejects a missing or short worker token, naming it', () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -5,6 +6,14 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 // docker compose turns `FOO=${FOO:-}` into an empty string: treat it as "not set".
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (value === '' ? undefined : value), schema);
+
+/** The API's default DATABASE_URL: the queue prefix is derived from it when neither is set. */
+export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/switchboard';
+
+/** The API's BullMQ prefix: `sb:` and the first 12 hex digits of sha256(DATABASE_URL). */
+export function queuePrefixFor(databaseUrl: string): string {
+  return `sb:${createHash('sha256').update(databaseUrl).digest('hex').slice(0, 12)}`;
+}
 
 const AgentEnvSchema = z.object({
   API_URL: optional(
@@ -24,6 +33,11 @@ const AgentEnvSchema = z.object({
   OPENAI_API_KEY: optional(z.string().min(1).optional()),
   OPENAI_BASE_URL: optional(z.url({ protocol: /^https?$/ }).optional()),
   LOG_LEVEL: optional(z.enum(LOG_LEVELS).default('info')),
+  QUEUE_PREFIX: optional(z.string().min(1).max(100).optional()),
+  DATABASE_URL: optional(z.string().min(1).default(DEFAULT_DATABASE_URL)),
+  WORKER_CONCURRENCY: optional(z.coerce.number().int().min(1).max(100).default(2)),
+  WORKER_ID: optional(z.string().min(1).max(200).optional()),
+  HTTP_TOOLS: optional(z.enum(['true', 'false', '1', '0']).default('false')),
 });
 
 /** Validated configuration of the call worker. */
@@ -36,6 +50,14 @@ export interface AgentConfig {
   /** Real speech and language model when set; otherwise the deterministic local understanding. */
   openai?: { apiKey: string; baseUrl?: string };
   logLevel: (typeof LOG_LEVELS)[number];
+  /** BullMQ prefix of the `calls` queue: QUEUE_PREFIX, else derived from DATABASE_URL like the API does */
+  queuePrefix: string;
+  /** calls run at once by this process */
+  concurrency: number;
+  /** the lease holder's name on claims (default: hostname:pid) */
+  workerId?: string;
+  /** run the flows' HTTP tools for real (builtins are always simulated) */
+  httpTools: boolean;
 }
 
 export class ConfigError extends Error {
@@ -61,7 +83,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     workerToken: values.WORKER_TOKEN,
     redisUrl: values.REDIS_URL,
     logLevel: values.LOG_LEVEL,
+    queuePrefix: values.QUEUE_PREFIX ?? queuePrefixFor(values.DATABASE_URL),
+    concurrency: values.WORKER_CONCURRENCY,
+    httpTools: values.HTTP_TOOLS === 'true' || values.HTTP_TOOLS === '1',
   };
+  if (values.WORKER_ID) config.workerId = values.WORKER_ID;
   if (values.LIVEKIT_URL && values.LIVEKIT_API_KEY && values.LIVEKIT_API_SECRET) {
     config.livekit = { url: values.LIVEKIT_URL, apiKey: values.LIVEKIT_API_KEY, apiSecret: values.LIVEKIT_API_SECRET };
   }
@@ -79,6 +105,9 @@ export function describeConfig(config: AgentConfig): Record<string, unknown> {
   return {
     apiUrl: config.apiUrl,
     redis: redactUrl(config.redisUrl),
+    queue: `${config.queuePrefix}:calls`,
+    concurrency: config.concurrency,
+    httpTools: config.httpTools,
     telephony: config.livekit ? `livekit (${config.livekit.url})` : 'simulated callee',
     understanding: config.openai ? `openai (${config.openai.baseUrl ?? 'default endpoint'})` : 'local, deterministic',
   };

@@ -47,9 +47,13 @@ describe('agent process', () => {
   });
 
   it.each(['SIGTERM', 'SIGINT'] as const)('starts, says what it will do, and stops cleanly on %s', async (signal) => {
-    run = startAgent({ WORKER_TOKEN: 'wt_0123456789abcdef', LOG_LEVEL: 'info' });
+    run = startAgent({
+      WORKER_TOKEN: 'wt_0123456789abcdef',
+      LOG_LEVEL: 'info',
+      QUEUE_PREFIX: `sb-test:main-${process.pid}-${signal}`,
+    });
     await until(() => run!.stdout().includes('agent worker ready'));
-    expect(run.stdout()).toContain('not consuming call jobs yet');
+    expect(run.stdout()).toContain(`sb-test:main-${process.pid}-${signal}:calls`);
     expect(run.stdout()).not.toContain('wt_0123456789abcdef');
 
     run.child.kill(signal);

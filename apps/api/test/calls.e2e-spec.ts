@@ -400,6 +400,22 @@ describe('calls: POST /v1/calls, reads, cancel and the worker routes', () => {
     await http().post(`/internal/calls/${id}/events`).set('authorization', worker).send({ events }).expect(409);
   });
 
+  it('a simulation script given at creation is handed to the worker by the claim (absent otherwise)', async () => {
+    const phone = nextPhone();
+    await consent(a, phone);
+    const simulation = { answeredBy: 'human', callee: ['take me off your list', { dtmf: '9' }, { silence: true }] };
+    const res = await place(a, callBody(a, phone, { simulation }));
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    const claimed = await claim(res.body.id as string).expect(200);
+    expect(claimed.body.simulation).toEqual(simulation);
+
+    const { id } = await queuedCall();
+    expect((await claim(id).expect(200)).body.simulation).toBeUndefined();
+
+    const bad = await place(a, callBody(a, nextPhone(), { simulation: { callee: [{ dtmf: 'x' }] } }));
+    expect(bad.status).toBe(400);
+  });
+
   it('a no-answer disposition ends the call no_answer', async () => {
     const { id } = await queuedCall();
     await claim(id).expect(200);

@@ -62,6 +62,22 @@ export type CallErrorCode =
   | 'CALL_ALREADY_FINISHED'
   | 'BAD_REQUEST';
 
+/** One turn of a simulated callee (libs/flow's CalleeTurn): words, silence, keypad digits or a hang-up. */
+export const SimulatedCalleeTurnSchema = z.union([
+  z.string().max(2000),
+  z.strictObject({ text: z.string().max(2000) }),
+  z.strictObject({ silence: z.literal(true) }),
+  z.strictObject({ dtmf: z.string().regex(/^[0-9*#]+$/, 'must be keypad digits (0-9, *, #)') }),
+  z.strictObject({ hangup: z.literal(true) }),
+]);
+
+/** How the simulated callee behaves when the worker has no telephony (ignored by real telephony). */
+export const CallSimulationSchema = z.strictObject({
+  answeredBy: z.enum(['human', 'voicemail', 'no_answer', 'busy', 'failed']).optional(),
+  callee: z.array(SimulatedCalleeTurnSchema).max(200).optional(),
+});
+export type CallSimulation = z.infer<typeof CallSimulationSchema>;
+
 export const CreateCallBodySchema = z.strictObject({
   to: PhoneInput,
   flowId: z.uuid({ message: 'must be a UUID' }),
@@ -73,6 +89,8 @@ export const CreateCallBodySchema = z.strictObject({
   subject: Text(200).optional(),
   callerId: PhoneInput,
   scheduleAt: Instant.optional(),
+  /** a script for the simulated callee (workers without telephony); ignored by real telephony */
+  simulation: CallSimulationSchema.optional(),
 });
 export type CreateCallBody = z.infer<typeof CreateCallBodySchema>;
 
@@ -148,6 +166,8 @@ export const CallClaimSchema = z.object({
   flow: z.record(z.string(), z.unknown()),
   variables: z.record(z.string(), z.unknown()),
   decision: CallDecisionSchema,
+  /** the call's simulation script, when it was placed with one */
+  simulation: CallSimulationSchema.nullable().optional(),
 });
 export type CallClaim = z.infer<typeof CallClaimSchema>;
 

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import type { CallSimulation } from '@switchboard/contracts';
 import { OrganizationEntity } from '../organizations/organization.entity.js';
 
 /**
@@ -42,6 +43,10 @@ export class CallEntity {
 
   @Column({ type: 'jsonb' })
   variables!: Record<string, unknown>;
+
+  /** the simulated callee's script (`simulation` of POST /v1/calls), handed to the worker by the claim */
+  @Column({ type: 'jsonb', nullable: true })
+  simulation!: CallSimulation | null;
 
   @Column({ type: 'text' })
   status!: string;

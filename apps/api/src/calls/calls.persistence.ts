@@ -1,7 +1,11 @@
 import { Calls1795268096260 } from '../database/migrations/1795268096260-calls.js';
+import { CallSimulation1795270000000 } from '../database/migrations/1795270000000-call-simulation.js';
 import { CallIdempotencyKeyEntity } from './call-idempotency-key.entity.js';
 import { CallEntity } from './call.entity.js';
 
 /** Entities and migrations of single calls and their idempotency keys. */
 export const callsEntities: Array<new (...args: never[]) => object> = [CallEntity, CallIdempotencyKeyEntity];
-export const callsMigrations: Array<new (...args: never[]) => object> = [Calls1795268096260];
+export const callsMigrations: Array<new (...args: never[]) => object> = [
+  Calls1795268096260,
+  CallSimulation1795270000000,
+];

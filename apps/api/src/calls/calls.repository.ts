@@ -8,7 +8,8 @@ import { CallEntity } from './call.entity.js';
 export type NewCall = Pick<
   CallEntity,
   'organizationId' | 'flowId' | 'flowVersion' | 'to' | 'callerId' | 'purpose' | 'subject' | 'variables'
->;
+> &
+  Partial<Pick<CallEntity, 'simulation'>>;
 
 /** The answer of an idempotency reservation: a fresh reservation, or the key's earlier use. */
 export type IdempotencyReservation =

@@ -126,6 +126,7 @@ export class CallsService {
       purpose: body.purpose ?? document.purpose,
       subject: body.subject ?? null,
       variables: body.variables,
+      simulation: body.simulation ?? null,
     });
     await onInserted?.(call.id);
 
@@ -337,6 +338,7 @@ export class CallsService {
       flow: pinned.document as unknown as Record<string, unknown>,
       variables: current.variables,
       decision: decisionJson(decision) as CallClaim['decision'],
+      ...(current.simulation ? { simulation: current.simulation } : {}),
     };
   }
 
