@@ -427,6 +427,33 @@ describe('calls: POST /v1/calls, reads, cancel and the worker routes', () => {
     expect(done.body.status).toBe('no_answer');
   });
 
+  it("keeps the flow's own disposition; the outcome sets the status", async () => {
+    const { id } = await queuedCall();
+    await claim(id).expect(200);
+    const done = await http()
+      .post(`/internal/calls/${id}/complete`)
+      .set('authorization', worker)
+      .send({ disposition: 'confirmed', outcome: 'completed' })
+      .expect(200);
+    expect(done.body).toMatchObject({ status: 'completed', disposition: 'confirmed' });
+
+    const other = await queuedCall();
+    await claim(other.id).expect(200);
+    await http()
+      .post(`/internal/calls/${other.id}/complete`)
+      .set('authorization', worker)
+      .send({ disposition: 'left_voicemail', outcome: 'voicemail' })
+      .expect(200)
+      .then((res) => expect(res.body).toMatchObject({ status: 'voicemail', disposition: 'left_voicemail' }));
+    const bad = await queuedCall();
+    await claim(bad.id).expect(200);
+    await http()
+      .post(`/internal/calls/${bad.id}/complete`)
+      .set('authorization', worker)
+      .send({ disposition: 'Not A Disposition' })
+      .expect(400);
+  });
+
   it('internal routes take the worker token only; public routes refuse it', async () => {
     const { id } = await queuedCall();
     for (const path of ['claim', 'events', 'opt-out', 'complete']) {

@@ -189,7 +189,13 @@ export type CallOptOutBody = z.infer<typeof CallOptOutBodySchema>;
 export const CallOptOutResultSchema = z.object({ revocationId: z.string(), internalDncEntryId: z.string() });
 
 export const CompleteCallBodySchema = z.strictObject({
-  disposition: z.enum(CALL_DISPOSITIONS),
+  /** the flow's own disposition (`confirmed`, `declined`, `opted_out`, …), shown on the call */
+  disposition: z
+    .string()
+    .regex(/^[a-z_]+$/, 'must match [a-z_]+')
+    .max(100),
+  /** how the call ended, which sets its status; defaults to `disposition` when that is one of these, else `completed` */
+  outcome: z.enum(CALL_DISPOSITIONS).optional(),
   path: z.array(z.string().max(200)).max(10_000).default([]),
   transcript: z.array(z.unknown()).max(10_000).default([]),
   variables: z.record(z.string(), z.unknown()).default({}),

@@ -72,7 +72,9 @@ describe('runCall against a fake API', () => {
     const result = await runCall({ callId, attempt: 1 }, { client, logger, workerId: 'w' });
     expect(result).toMatchObject({ outcome: 'completed', disposition: 'completed', flowDisposition: 'confirmed' });
     expect(fake.calls.get(callId)!.completed).toMatchObject({
-      disposition: 'completed',
+      // the flow's disposition is kept on the call; the outcome sets its status
+      disposition: 'confirmed',
+      outcome: 'completed',
       path: ['start', 'greet', 'confirm', 'confirmed_end'],
       variables: expect.objectContaining({ confirmed: true }),
       transcript: expect.arrayContaining([expect.objectContaining({ speaker: 'callee', text: 'yes' })]),
@@ -81,9 +83,11 @@ describe('runCall against a fake API', () => {
   });
 
   it('maps an unanswered call to no_answer', async () => {
-    const { client } = await start({ simulation: { answeredBy: 'no_answer' } });
-    const result = await runCall({ callId: newCallId(), attempt: 1 }, { client, logger, workerId: 'w' });
+    const { fake, client } = await start({ simulation: { answeredBy: 'no_answer' } });
+    const callId = newCallId();
+    const result = await runCall({ callId, attempt: 1 }, { client, logger, workerId: 'w' });
     expect(result).toMatchObject({ outcome: 'completed', disposition: 'no_answer', flowDisposition: 'not_reached' });
+    expect(fake.calls.get(callId)!.completed).toMatchObject({ disposition: 'not_reached', outcome: 'no_answer' });
   });
 
   it.each(['CALL_BLOCKED', 'CALL_ALREADY_CLAIMED', 'CALL_CANCELLED'])(

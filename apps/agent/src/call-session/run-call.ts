@@ -181,7 +181,9 @@ export async function runCall(job: CallJob, deps: RunCallDeps): Promise<RunCallR
     log.warn({ err: error }, 'some call events could not be sent');
   }
   await deps.client.complete(job.callId, {
-    disposition,
+    // the flow's own disposition is shown on the call; the outcome sets its status
+    disposition: record.disposition,
+    outcome: disposition,
     path: record.path,
     transcript: record.transcript,
     variables: record.variables,

@@ -12,6 +12,7 @@ import type {
   CreateCallBody,
   Page,
 } from '@switchboard/contracts';
+import { CALL_DISPOSITIONS, type CallDisposition } from '@switchboard/contracts';
 import { maskPhone, parsePhone } from '@switchboard/compliance';
 import type { FlowDocument } from '@switchboard/flow';
 import { actorOf, ActivityService } from '../activity/activity.service.js';
@@ -34,8 +35,8 @@ import { CallsQueue } from './jobs/calls.queue.js';
 /** Idempotency keys are kept 24 h. */
 const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
 
-/** The call's final status for each disposition the worker reports. */
-const STATUS_OF_DISPOSITION: Record<CompleteCallBody['disposition'], string> = {
+/** The call's final status for each outcome the worker reports. */
+const STATUS_OF_OUTCOME: Record<CallDisposition, string> = {
   completed: 'completed',
   opted_out: 'completed',
   transferred: 'completed',
@@ -44,6 +45,13 @@ const STATUS_OF_DISPOSITION: Record<CompleteCallBody['disposition'], string> = {
   busy: 'busy',
   failed: 'failed',
 };
+
+/** A flow disposition that names an outcome is that outcome; any other finished the call normally. */
+function outcomeOf(disposition: string): CallDisposition {
+  return (CALL_DISPOSITIONS as readonly string[]).includes(disposition)
+    ? (disposition as CallDisposition)
+    : 'completed';
+}
 
 /**
  * Single calls: creation (flow version pinned, variables checked, the schedule-time gate, the
@@ -370,7 +378,7 @@ export class CallsService {
 
   async complete(id: string, body: CompleteCallBody): Promise<Call> {
     const call = await this.calls.complete(id, {
-      status: STATUS_OF_DISPOSITION[body.disposition],
+      status: STATUS_OF_OUTCOME[body.outcome ?? outcomeOf(body.disposition)],
       disposition: body.disposition,
       path: body.path,
       transcript: body.transcript,
