@@ -1,15 +1,16 @@
 #!/usr/bin/env node
-// `npm start`: from a fresh clone to a running API in one command.
+// `npm start`: from a fresh clone to the running product (API, call worker, editor) in one command.
 //   1. reads .env when there is one (variables already set win), else the local defaults;
 //   2. checks that PostgreSQL and Redis answer, and says how to start them when they do not;
-//   3. builds what the API needs (`tsc -b apps/api`, which builds its libraries first);
+//   3. builds the API and the worker (`tsc -b apps/api apps/agent`, their libraries first);
 //   4. creates the database if it is missing and applies the migrations (an explicit step);
 //   5. seeds a demo organisation with the example flows on first start (an explicit step too);
 //   6. builds the editor, which the API serves at /;
-//   7. starts the API and prints where it listens and how to sign in.
+//   7. starts the API, then the call worker (simulated callee unless LiveKit is configured), and
+//      prints where it listens and how to sign in.
 // `npm run dev` (--dev) does the same but runs the API under `nest start --watch`.
-// Later issues add the agent worker and the editor here.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
@@ -169,8 +170,11 @@ async function main() {
     return;
   }
 
-  step('building the API (tsc -b apps/api)');
-  await run(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', 'apps/api']);
+  // the API and the worker share one secret for /internal/*; a fresh one per start unless given
+  if (!process.env.WORKER_TOKEN) process.env.WORKER_TOKEN = randomBytes(24).toString('base64url');
+
+  step('building the API and the call worker (tsc -b apps/api apps/agent)');
+  await run(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', 'apps/api', 'apps/agent']);
   if (!dev) {
     step('building the editor (vite build), served by the API at /');
     await run('npm', ['run', 'build', '-w', '@switchboard/editor', '--silent']);
@@ -196,27 +200,44 @@ async function main() {
     : [join(API, 'dist/main.js')];
   const api = spawn(process.execPath, command, { cwd: ROOT, stdio: 'inherit', env: process.env });
 
+  let worker;
   let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM']) {
     process.on(signal, () => {
       stopping = true;
+      worker?.kill(signal);
       api.kill(signal);
     });
   }
   api.on('exit', (code, signal) => {
     if (!stopping && code !== 0) fail(`the API stopped (${signal ?? `exit code ${code}`})`);
+    worker?.kill('SIGTERM');
     process.exit(stopping ? 0 : (code ?? 1));
   });
 
   const base = `http://localhost:${port}`;
   const status = await waitForHealth(`${base}/health`, api, dev ? 90_000 : 30_000);
   if (status === undefined) return;
+
+  step('starting the call worker (apps/agent)');
+  worker = spawn(process.execPath, [join(ROOT, 'apps/agent/dist/main.js')], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, API_URL: `http://127.0.0.1:${port}` },
+  });
+  worker.on('exit', (code, signal) => {
+    if (stopping) return;
+    fail(`the call worker stopped (${signal ?? `exit code ${code}`}); stopping the API too`);
+    stopping = true;
+    api.kill('SIGTERM');
+  });
   console.log(`
 ${paint('1', 'Switchboard API')} ${status === 200 ? paint('32', 'is up') : paint('33', `answers /health with ${status}`)}
   editor:  ${base}/${dev ? '  (dev: run `npm run dev -w @switchboard/editor` for the editor)' : ''}
   API:     ${base}/v1
   docs:    ${base}/docs
   health:  ${base}/health
+  worker:  running (${process.env.LIVEKIT_URL ? 'LiveKit' : 'simulated callee: no telephony configured'})
 
 ${paint('1', 'Demo sign-in')} (organisation "${demo.organization}")
   email:    ${demo.email}
@@ -229,7 +250,17 @@ ${
   try:      curl -s -X POST ${base}/v1/auth/login -H 'content-type: application/json' \\
               -d '{"email":"${demo.email}","password":"…"}'`
 }
-Stop it with Ctrl+C.
+${
+  demo.created
+    ? `
+${paint('1', 'A first call')} (the demo has an owned caller id ${demo.callerId} and a consented callee ${demo.callee}):
+  curl -X POST ${base}/v1/calls -H "Authorization: Bearer ${demo.apiKey}" -H 'content-type: application/json' \\
+    -d '{"to":"${demo.callee}","callerId":"${demo.callerId}","flowId":"<id of "Appointment reminder" in GET /v1/flows>",
+         "variables":{"first_name":"Ana","appointment_at":"2026-12-01T15:00:00Z"}}'
+  then GET ${base}/v1/calls/<id> shows its status, path and transcript (the gate defers it outside 8:00–21:00 New York).
+`
+    : ''
+}Stop it with Ctrl+C.
 `);
 }
 

@@ -5,12 +5,15 @@ import { AppModule } from '../app.module.js';
 import type { Principal } from '../common/auth/principal.js';
 import { createLogger } from '../common/logging/logger.js';
 import { loadConfig } from '../config/app-config.js';
+import { ComplianceService } from '../compliance/compliance.service.js';
+import { ConsentsService } from '../compliance/consents.service.js';
 import { FlowsService } from '../flows/flows.service.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
 
 /**
  * `npm start` seeds a demo organisation on first start: an admin, an admin API key and every
- * example flow of `flows/` as a published version. Run from the built API (real Nest DI).
+ * example flow of `flows/` as a published version, an owned caller id and one consented callee
+ * (so a first call can be placed at once). Run from the built API (real Nest DI).
  * Prints one JSON line: `{created, organization, email, password?, apiKey?, flows}` — the
  * password and key only when just created (they are shown once, stored hashed).
  */
@@ -18,6 +21,9 @@ export const DEMO = {
   organization: 'Demo Company',
   email: 'demo@switchboard.local',
   password: 'switchboard-demo',
+  /** an owned caller id and a callee with written consent, so a first call can be placed at once */
+  callerId: '+12125550199',
+  callee: '+12125550142',
 } as const;
 
 async function main(): Promise<void> {
@@ -55,8 +61,30 @@ async function main(): Promise<void> {
       await flows.publish(principal, flow.id, { message: 'Example flow from flows/' }, undefined);
       published++;
     }
+    // a first call needs an owned caller id and a callee who consented (in writing, naming the seller)
+    await app.get(ComplianceService).addCallerId(principal, {
+      phone: DEMO.callerId,
+      verifiedOwned: true,
+      label: 'demo main line',
+    });
+    await app.get(ConsentsService).create(principal, {
+      phone: DEMO.callee,
+      type: 'PEWC',
+      disclosureText:
+        'By clicking Submit, I agree that Demo Company may call me at the number above with automated or artificial-voice calls about my appointments and account. Consent is not a condition of purchase.',
+      authorizesArtificialVoice: true,
+      notConditionOfPurchase: true,
+      capturedAt: new Date().toISOString(),
+      pageUrl: 'https://demo.switchboard.local/signup',
+      signatureMethod: 'checkbox_submit',
+      affirmativeAct: true,
+      written: true,
+      sellers: [DEMO.organization],
+    });
     print({
       created: true,
+      callerId: DEMO.callerId,
+      callee: DEMO.callee,
       organization: created.organization.name,
       email,
       password: created.admin.password,
