@@ -3,6 +3,7 @@ import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { ActivityModule } from './activity/activity.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CallsModule } from './calls/calls.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { ComplianceReviewModule } from './compliance-review/compliance-review.module.js';
 import { ComplianceModule } from './compliance/compliance.module.js';
 import { DncModule } from './dnc/dnc.module.js';
@@ -42,6 +43,7 @@ export class AppModule implements NestModule {
         ComplianceModule,
         ComplianceReviewModule,
         CallsModule,
+        WebhooksModule,
         // the built editor at `/` (main.ts only: tests answer unknown paths with the API's 404)
         ...(options.serveEditor ? [EditorStaticModule] : []),
         DocsModule,

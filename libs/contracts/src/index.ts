@@ -7,3 +7,4 @@ export * from './health.js';
 export * from './compliance.js';
 export * from './compliance-review.js';
 export * from './calls.js';
+export * from './webhooks.js';

@@ -5,6 +5,7 @@ import { ComplianceModule } from '../compliance/compliance.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { FlowsModule } from '../flows/flows.module.js';
+import { WebhooksModule } from '../webhooks/webhooks.module.js';
 import { CallsClock } from './calls.clock.js';
 import { CallsController, InternalCallsController } from './calls.controller.js';
 import { CallsRepository } from './calls.repository.js';
@@ -19,6 +20,7 @@ import { CALLS_QUEUE, CallsQueue } from './jobs/calls.queue.js';
   imports: [
     FlowsModule,
     ComplianceModule,
+    WebhooksModule,
     BullModule.registerQueueAsync({
       name: CALLS_QUEUE,
       inject: [APP_CONFIG],

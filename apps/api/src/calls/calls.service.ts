@@ -19,6 +19,7 @@ import { actorOf, ActivityService } from '../activity/activity.service.js';
 import { allows, type Principal } from '../common/auth/principal.js';
 import { ApiError, type ErrorDetail } from '../common/errors/api-error.js';
 import { ROOT_LOGGER } from '../common/logging/app-logger.service.js';
+import { WebhooksService } from '../webhooks/webhooks.service.js';
 import { decodeCursor, toPage } from '../common/pagination/cursor.js';
 import { canonicalJson } from '../compliance/canonical-json.js';
 import { ComplianceGateService, type GateDecision, type GateResult } from '../compliance/compliance-gate.service.js';
@@ -68,6 +69,7 @@ export class CallsService {
     private readonly consents: ConsentsService,
     private readonly activity: ActivityService,
     private readonly clock: CallsClock,
+    private readonly webhooks: WebhooksService,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -192,6 +194,9 @@ export class CallsService {
       details: { status, outcome: decision.outcome, flowId: call.flowId, flowVersion: call.flowVersion },
     });
     this.logger.info({ callId: call.id, to: maskPhone(call.to), status, outcome: decision.outcome }, 'call created');
+    if (status === 'blocked') {
+      await this.webhooks.emit(organizationId, 'call.blocked', { callId: call.id, outcome: decision.outcome });
+    }
     return { id: call.id, status, decision: decisionJson(decision) as CallCreated['decision'], runAt: iso(runAt) };
   }
 
@@ -386,6 +391,13 @@ export class CallsService {
     });
     if (!call) throw await this.notActive(id);
     this.logger.info({ callId: call.id, status: call.status, disposition: call.disposition }, 'call completed');
+    await this.webhooks.emit(call.organizationId, call.status === 'completed' ? 'call.completed' : 'call.failed', {
+      callId: call.id,
+      status: call.status,
+      disposition: call.disposition,
+      flowId: call.flowId,
+      flowVersion: call.flowVersion,
+    });
     return view(call, true);
   }
 

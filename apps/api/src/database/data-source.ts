@@ -8,6 +8,7 @@ import { callsEntities, callsMigrations } from '../calls/calls.persistence.js';
 import { complianceEntities, complianceMigrations } from '../compliance/compliance.persistence.js';
 import { dncEntities, dncMigrations } from '../dnc/dnc.persistence.js';
 import { flowsEntities, flowsMigrations } from '../flows/flows.persistence.js';
+import { webhooksEntities, webhooksMigrations } from '../webhooks/webhooks.persistence.js';
 import { OrganizationEntity } from '../organizations/organization.entity.js';
 import { Initial1795261800000 } from './migrations/1795261800000-initial.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
@@ -21,6 +22,7 @@ export const entities = [
   ...complianceEntities,
   ...dncEntities,
   ...callsEntities,
+  ...webhooksEntities,
 ];
 
 /** Every migration, in order, by class (no globs: the build output and the sources load alike). */
@@ -32,6 +34,7 @@ export const migrations = [
   ...complianceMigrations,
   ...dncMigrations,
   ...callsMigrations,
+  ...webhooksMigrations,
 ];
 
 /**
