@@ -6,7 +6,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CallsClock } from '../src/calls/calls.clock.js';
 import { CALLS_QUEUE } from '../src/calls/jobs/calls.queue.js';
-import { createTenant, type TestTenant } from './fixtures.js';
+import { consentEvidence, createTenant, type TestTenant } from './fixtures.js';
 import { createTestApp } from './test-app.js';
 
 // The API's JSON, navigated freely: the assertions are the type checks.
@@ -40,22 +40,13 @@ describe('calls: POST /v1/calls, reads, cancel and the worker routes', () => {
     await http()
       .post('/v1/consents')
       .set('authorization', tenant.bearer('operator'))
-      .send({
-        phone,
-        type: 'PEWC',
-        disclosureText: DISCLOSURE,
-        authorizesArtificialVoice: true,
-        notConditionOfPurchase: true,
-        capturedAt: '2026-01-05T15:00:00Z',
-        pageUrl: 'https://acme.example/quote',
-        ip: '203.0.113.7',
-        userAgent: 'Mozilla/5.0',
-        signatureMethod: 'checkbox_submit',
-        affirmativeAct: true,
-        sellers: [tenant.organizationName],
-        scope: 'appointment reminders by artificial-voice calls',
-        certificateUrl: 'https://cert.example/abc',
-      })
+      .send(
+        consentEvidence(tenant, phone, {
+          disclosureText: DISCLOSURE,
+          scope: 'appointment reminders by artificial-voice calls',
+          certificateUrl: 'https://cert.example/abc',
+        }),
+      )
       .expect(201);
   }
 

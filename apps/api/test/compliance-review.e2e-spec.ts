@@ -6,7 +6,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { OpenApiService } from '../src/docs/openapi.service.js';
 import { ComplianceGateService } from '../src/compliance/compliance-gate.service.js';
-import { createTenant, type TestTenant } from './fixtures.js';
+import { consentEvidence, createTenant, type TestTenant } from './fixtures.js';
 import { createTestApp, LogCapture } from './test-app.js';
 
 // The API's JSON, navigated freely: the assertions are the type checks.
@@ -27,21 +27,7 @@ const pluck = (items: unknown, key: string): unknown[] => (items as Json[]).map(
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
 function consentBody(tenant: TestTenant, phone: string, overrides: Json = {}): Json {
-  return {
-    phone,
-    type: 'PEWC',
-    disclosureText: DISCLOSURE,
-    authorizesArtificialVoice: true,
-    notConditionOfPurchase: true,
-    capturedAt: '2026-01-05T15:00:00Z',
-    pageUrl: 'https://acme.example/quote',
-    ip: '203.0.113.7',
-    userAgent: 'Mozilla/5.0',
-    signatureMethod: 'checkbox_submit',
-    affirmativeAct: true,
-    sellers: [tenant.organizationName],
-    ...overrides,
-  };
+  return consentEvidence(tenant, phone, { disclosureText: DISCLOSURE, ...overrides });
 }
 
 describe('compliance review: dossier, search, export, reports', () => {

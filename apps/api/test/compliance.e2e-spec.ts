@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { ComplianceGateService } from '../src/compliance/compliance-gate.service.js';
 import { ConsentsService } from '../src/compliance/consents.service.js';
 import { DncStatusPort } from '../src/compliance/dnc-status.port.js';
-import { createTenant, type TestTenant } from './fixtures.js';
+import { consentEvidence, createTenant, type TestTenant } from './fixtures.js';
 import { createTestApp, LogCapture } from './test-app.js';
 
 // The API's JSON, navigated freely: the assertions are the type checks.
@@ -23,23 +23,13 @@ const codes = (res: request.Response): string[] =>
   (res.body as { reasons: { code: string }[] }).reasons.map((r) => r.code);
 
 function consentBody(tenant: TestTenant, phone: string, overrides: Json = {}): Json {
-  return {
-    phone,
-    type: 'PEWC',
+  return consentEvidence(tenant, phone, {
     disclosureText: DISCLOSURE,
-    authorizesArtificialVoice: true,
-    notConditionOfPurchase: true,
-    capturedAt: '2026-01-05T15:00:00Z',
-    pageUrl: 'https://acme.example/quote',
-    ip: '203.0.113.7',
-    userAgent: 'Mozilla/5.0',
-    signatureMethod: 'checkbox_submit',
-    affirmativeAct: true,
     sellers: [tenant.organizationName, 'Other Seller LLC'],
     scope: 'solar quotes by artificial-voice calls',
     certificateUrl: 'https://cert.example/abc',
     ...overrides,
-  };
+  });
 }
 
 describe('compliance: consents, revocations, internal DNC, the gate and the decision log', () => {

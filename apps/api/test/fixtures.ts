@@ -54,3 +54,30 @@ export async function createTenant(app: INestApplication, name?: string): Promis
     adminSession: () => `Bearer ${session.token}`,
   };
 }
+
+/**
+ * The evidence of a written consent (PEWC) naming the tenant as seller, valid on every element
+ * E1–E8, as `POST /v1/consents` takes it; `overrides` changes or adds fields.
+ */
+export function consentEvidence(
+  tenant: Pick<TestTenant, 'organizationName'>,
+  phone: string,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    phone,
+    type: 'PEWC',
+    disclosureText:
+      'By clicking Submit I agree that Acme may call me at the number above with artificial or prerecorded voice marketing calls. Consent is not a condition of purchase.',
+    authorizesArtificialVoice: true,
+    notConditionOfPurchase: true,
+    capturedAt: '2026-01-05T15:00:00Z',
+    pageUrl: 'https://acme.example/quote',
+    ip: '203.0.113.7',
+    userAgent: 'Mozilla/5.0',
+    signatureMethod: 'checkbox_submit',
+    affirmativeAct: true,
+    sellers: [tenant.organizationName],
+    ...overrides,
+  };
+}

@@ -5,7 +5,7 @@ import { Webhook } from 'standardwebhooks';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CallsClock } from '../src/calls/calls.clock.js';
-import { createTenant, type TestTenant } from './fixtures.js';
+import { consentEvidence, createTenant, type TestTenant } from './fixtures.js';
 import { createTestApp } from './test-app.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -199,22 +199,13 @@ describe('webhooks: /v1/webhooks, signed deliveries, retries and the log', () =>
     await http()
       .post('/v1/consents')
       .set('authorization', a.bearer('operator'))
-      .send({
-        phone,
-        type: 'PEWC',
-        disclosureText: DISCLOSURE,
-        authorizesArtificialVoice: true,
-        notConditionOfPurchase: true,
-        capturedAt: '2026-01-05T15:00:00Z',
-        pageUrl: 'https://acme.example/quote',
-        ip: '203.0.113.7',
-        userAgent: 'Mozilla/5.0',
-        signatureMethod: 'checkbox_submit',
-        affirmativeAct: true,
-        sellers: [a.organizationName],
-        scope: 'appointment reminders by artificial-voice calls',
-        certificateUrl: 'https://cert.example/abc',
-      })
+      .send(
+        consentEvidence(a, phone, {
+          disclosureText: DISCLOSURE,
+          scope: 'appointment reminders by artificial-voice calls',
+          certificateUrl: 'https://cert.example/abc',
+        }),
+      )
       .expect(201);
     const placed = await http()
       .post('/v1/calls')
