@@ -6,6 +6,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { FlowsModule } from '../flows/flows.module.js';
 import { WebhooksModule } from '../webhooks/webhooks.module.js';
+import { CallLifecycle } from './call-lifecycle.js';
 import { CallsClock } from './calls.clock.js';
 import { CallsController, InternalCallsController } from './calls.controller.js';
 import { CallsRepository } from './calls.repository.js';
@@ -32,7 +33,7 @@ import { CALLS_QUEUE, CallsQueue } from './jobs/calls.queue.js';
     }),
   ],
   controllers: [CallsController, InternalCallsController],
-  providers: [CallsRepository, CallsService, CallsQueue, CallsClock],
-  exports: [CallsService],
+  providers: [CallsRepository, CallsService, CallsQueue, CallsClock, CallLifecycle],
+  exports: [CallsService, CallLifecycle, CallsClock],
 })
 export class CallsModule {}
