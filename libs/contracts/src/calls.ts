@@ -60,6 +60,9 @@ export type CallErrorCode =
   | 'CALL_BLOCKED'
   | 'CALL_NOT_CLAIMED'
   | 'CALL_ALREADY_FINISHED'
+  | 'CALL_LEASE_LOST'
+  | 'CALL_PACED'
+  | 'CALL_CAMPAIGN_NOT_RUNNING'
   | 'BAD_REQUEST';
 
 /** One turn of a simulated callee (libs/flow's CalleeTurn): words, silence, keypad digits or a hang-up. */
@@ -133,12 +136,19 @@ export const CallSchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   completedAt: z.string().nullable(),
+  /** why the call failed without a disposition from the worker (lease lost, dead-lettered job) */
+  failureReason: z.string().nullable().optional(),
+  /** the campaign and contact of a campaign call's attempt; null for single calls */
+  campaignId: z.string().nullable(),
+  contactId: z.string().nullable(),
 });
 export type Call = z.infer<typeof CallSchema>;
 export const CallPageSchema = pageSchema(CallSchema);
 
 export const CallListQuerySchema = PageQuerySchema.extend({
   status: z.enum(CALL_STATUSES).optional(),
+  /** only the calls (attempts) of this campaign */
+  campaignId: z.uuid({ message: 'must be a UUID' }).optional(),
 });
 export type CallListQuery = z.infer<typeof CallListQuerySchema>;
 
@@ -151,7 +161,8 @@ export const ClaimCallBodySchema = z.strictObject({
   attempt: z.number().int().positive(),
   /** who claims: the worker's name, for the lease */
   workerId: Text(200),
-  leaseSeconds: z.number().int().min(10).max(3600).default(900),
+  /** the longest lease wanted: the API grants the shorter of this and its CALL_LEASE_SECONDS */
+  leaseSeconds: z.number().int().min(10).max(3600).default(3600),
 });
 export type ClaimCallBody = z.infer<typeof ClaimCallBodySchema>;
 
@@ -161,6 +172,8 @@ export const CallClaimSchema = z.object({
   to: z.string(),
   callerId: z.string(),
   leaseUntil: z.string(),
+  /** the lease granted, in seconds: renew it (POST …/lease) well before it runs out */
+  leaseSeconds: z.number().int().positive().optional(),
   flowVersion: z.number().int(),
   /** the pinned flow version's document */
   flow: z.record(z.string(), z.unknown()),
@@ -201,3 +214,49 @@ export const CompleteCallBodySchema = z.strictObject({
   variables: z.record(z.string(), z.unknown()).default({}),
 });
 export type CompleteCallBody = z.infer<typeof CompleteCallBodySchema>;
+
+/** `POST /internal/calls/:id/lease`: the holder of an attempt extends its lease. */
+export const RenewCallLeaseBodySchema = z.strictObject({
+  attempt: z.number().int().positive(),
+  /** the workerId of the claim: only the lease holder may renew */
+  workerId: Text(200),
+});
+export type RenewCallLeaseBody = z.infer<typeof RenewCallLeaseBodySchema>;
+export const CallLeaseSchema = z.object({ leaseUntil: z.string(), leaseSeconds: z.number().int().positive() });
+export type CallLease = z.infer<typeof CallLeaseSchema>;
+
+// ---- queues ----------------------------------------------------------------------------------
+
+/** The queue of call attempts (job id `call:<callId>:<attempt>`, payload `{callId, attempt}`). */
+export const CALLS_QUEUE_NAME = 'calls';
+/** Call jobs that failed for good, with the reason; the API records each one on its call. */
+export const CALLS_DEAD_LETTER_QUEUE_NAME = 'calls-dead-letter';
+
+/** The job id of a dead letter: one per attempt, so a repeated report adds nothing. */
+export const deadLetterJobId = (callId: string, attempt: number): string => `dead:${callId}:${attempt}`;
+
+/**
+ * BullMQ options of a dead letter, the same for every producer (worker or reconciler): recording it
+ * needs Postgres, so it is retried for about an hour; kept afterwards for the queue dashboard.
+ */
+export const DEAD_LETTER_JOB_OPTIONS = {
+  attempts: 12,
+  backoff: { type: 'exponential', delay: 1_000 },
+  removeOnComplete: { count: 10_000 },
+  removeOnFail: { count: 10_000 },
+} as const;
+
+export const CallDeadLetterJobSchema = z.object({
+  callId: z.uuid(),
+  attempt: z.number().int().positive(),
+  /** the failed `calls` job */
+  jobId: z.string(),
+  /** the job's last error (BullMQ's failedReason) */
+  reason: z.string().max(2000),
+  attemptsMade: z.number().int().min(0),
+  failedAt: Instant,
+  /** who noticed: the worker that failed the job, or the API's reconciler */
+  source: z.enum(['worker', 'reconciler']),
+  workerId: z.string().optional(),
+});
+export type CallDeadLetterJob = z.infer<typeof CallDeadLetterJobSchema>;

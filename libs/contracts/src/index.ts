@@ -7,4 +7,7 @@ export * from './health.js';
 export * from './compliance.js';
 export * from './compliance-review.js';
 export * from './calls.js';
+export * from './campaigns.js';
 export * from './webhooks.js';
+export * from './queues.js';
+export * from './livekit.js';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { PageQuerySchema, pageSchema } from './common.js';
 
 /** The events a webhook endpoint can subscribe to. */
-export const WEBHOOK_EVENT_TYPES = ['call.completed', 'call.failed', 'call.blocked'] as const;
+export const WEBHOOK_EVENT_TYPES = ['call.completed', 'call.failed', 'call.blocked', 'campaign.completed'] as const;
 export const WebhookEventTypeSchema = z.enum(WEBHOOK_EVENT_TYPES);
 export type WebhookEventType = z.infer<typeof WebhookEventTypeSchema>;
 
