@@ -10,6 +10,20 @@ describe('canonicalJson', () => {
     );
   });
 
+  it('writes what JSON.stringify writes for JSON data with sorted keys (dates as ISO strings, holes and undefined as null in arrays)', () => {
+    const value = {
+      z: 'quote " and \\ and \u2028 and é',
+      n: [0, -1.5, 1e21, null, true, false, undefined, [], {}],
+      d: new Date('2026-03-10T16:00:00.123Z'),
+      o: { b: { d: 1, c: [{ y: 1, x: 2 }] }, a: undefined },
+    };
+    expect(canonicalJson(value)).toBe(
+      '{"d":"2026-03-10T16:00:00.123Z","n":[0,-1.5,1e+21,null,true,false,null,[],{}],"o":{"b":{"c":[{"x":2,"y":1}],"d":1}},"z":' +
+        JSON.stringify(value.z) +
+        '}',
+    );
+  });
+
   it('gives the same text whatever the key order', () => {
     expect(canonicalJson({ x: 'é', y: [2, 1] })).toBe(canonicalJson({ y: [2, 1], x: 'é' }));
   });

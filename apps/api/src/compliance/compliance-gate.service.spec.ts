@@ -30,6 +30,11 @@ class FakeDnc implements DncStatusPort {
   stateStatus(): Promise<DncStatus | null> {
     return Promise.resolve(null);
   }
+  async statusMany(_organizationId: string, list: { kind: string }, phones: string[]): Promise<(DncStatus | null)[]> {
+    if (list.kind !== 'national') return phones.map(() => null);
+    const status = await this.national();
+    return phones.map(() => status);
+  }
 }
 
 const logged: unknown[] = [];

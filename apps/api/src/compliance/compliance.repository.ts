@@ -244,6 +244,28 @@ function keyset(params: unknown[], window: ListWindow, alias = ''): { where: str
 const CONSENT_SELECT = `SELECT c.*, d.id AS dispute_id, d.reason AS dispute_reason, d.disputed_by_kind, d.disputed_by_id,
   d.disputed_by_label, d.created_at AS disputed_at FROM consents c LEFT JOIN consent_disputes d ON d.consent_id = c.id`;
 
+/** The key of a (number, instant) pair in the batch reads' maps. */
+export function batchKey(phone: string, at: Date): string {
+  return `${phone}|${at.toISOString()}`;
+}
+
+function distinctPairs(pairs: { phone: string; at: Date }[]): { phone: string; at: Date }[] {
+  const seen = new Map<string, { phone: string; at: Date }>();
+  for (const pair of pairs) seen.set(batchKey(pair.phone, pair.at), pair);
+  return [...seen.values()];
+}
+
+function groupBy<T>(rows: T[], keyOf: (row: T) => string): Map<string, T[]> {
+  const grouped = new Map<string, T[]>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    const list = grouped.get(key);
+    if (list) list.push(row);
+    else grouped.set(key, [row]);
+  }
+  return grouped;
+}
+
 /** The genesis "previous hash" of every organisation's decision chain. */
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -341,7 +363,7 @@ export class ComplianceRepository {
   /** Consents the seller holds for this number that are not disputed: the evaluator's facts. */
   async undisputedConsentsFor(organizationId: string, phoneE164: string): Promise<ConsentRow[]> {
     const rows: SqlRow[] = await this.q().query(
-      `${CONSENT_SELECT} WHERE c.organization_id = $1 AND c.phone_e164 = $2 AND d.id IS NULL ORDER BY c.captured_at`,
+      `${CONSENT_SELECT} WHERE c.organization_id = $1 AND c.phone_e164 = $2 AND d.id IS NULL ORDER BY c.captured_at, c.id`,
       [organizationId, phoneE164],
     );
     return rows.map(toConsent);
@@ -419,7 +441,7 @@ export class ComplianceRepository {
 
   async revocationsFor(organizationId: string, phoneE164: string): Promise<RevocationRow[]> {
     const rows: SqlRow[] = await this.q().query(
-      `SELECT * FROM revocations WHERE organization_id = $1 AND phone_e164 = $2 ORDER BY received_at`,
+      `SELECT * FROM revocations WHERE organization_id = $1 AND phone_e164 = $2 ORDER BY received_at, id`,
       [organizationId, phoneE164],
     );
     return rows.map(toRevocation);
@@ -480,7 +502,8 @@ export class ComplianceRepository {
 
   async activeInternalDncFor(organizationId: string, phoneE164: string): Promise<InternalDncRow[]> {
     const rows: SqlRow[] = await this.q().query(
-      `SELECT * FROM internal_dnc_entries WHERE organization_id = $1 AND phone_e164 = $2 AND removed_at IS NULL`,
+      `SELECT * FROM internal_dnc_entries WHERE organization_id = $1 AND phone_e164 = $2 AND removed_at IS NULL
+       ORDER BY requested_at, id`,
       [organizationId, phoneE164],
     );
     return rows.map(toInternalDnc);
@@ -589,7 +612,7 @@ export class ComplianceRepository {
   ): Promise<{ at: Date; subject: string | null }[]> {
     const rows: SqlRow[] = await this.q().query(
       `SELECT attempted_at, subject FROM call_attempts WHERE organization_id = $1 AND phone_e164 = $2
-         AND attempted_at > $3::timestamptz - interval '15 days' ORDER BY attempted_at`,
+         AND attempted_at > $3::timestamptz - interval '15 days' ORDER BY attempted_at, id`,
       [organizationId, phoneE164, at],
     );
     return rows.map((row) => ({ at: row.attempted_at as Date, subject: row.subject as string | null }));
@@ -643,11 +666,118 @@ export class ComplianceRepository {
   ): Promise<{ queriedAt: Date; result: 'YES' | 'NO' | 'NO_DATA' } | null> {
     const rows: SqlRow[] = await this.q().query(
       `SELECT queried_at, result FROM reassigned_number_checks WHERE organization_id = $1 AND phone_e164 = $2
-         AND queried_at <= $3 ORDER BY queried_at DESC LIMIT 1`,
+         AND queried_at <= $3 ORDER BY queried_at DESC, id DESC LIMIT 1`,
       [organizationId, phoneE164, at],
     );
     const row = rows[0];
     return row ? { queriedAt: row.queried_at as Date, result: row.result as 'YES' | 'NO' | 'NO_DATA' } : null;
+  }
+
+  // ---- batch reads (ComplianceGateService.checkMany) ----------------------------------------------
+  // One query per kind of fact for a whole batch of numbers; each returns exactly what the single
+  // read above returns for each number, in the same order, grouped by number.
+
+  /** `undisputedConsentsFor` for many numbers: number → its consents (captured_at order). */
+  async undisputedConsentsForMany(organizationId: string, phones: string[]): Promise<Map<string, ConsentRow[]>> {
+    const rows: SqlRow[] = await this.q().query(
+      `${CONSENT_SELECT} WHERE c.organization_id = $1 AND c.phone_e164 = ANY($2::text[]) AND d.id IS NULL
+       ORDER BY c.captured_at, c.id`,
+      [organizationId, phones],
+    );
+    return groupBy(rows.map(toConsent), (row) => row.phoneE164);
+  }
+
+  async revocationsForMany(organizationId: string, phones: string[]): Promise<Map<string, RevocationRow[]>> {
+    const rows: SqlRow[] = await this.q().query(
+      `SELECT * FROM revocations WHERE organization_id = $1 AND phone_e164 = ANY($2::text[]) ORDER BY received_at, id`,
+      [organizationId, phones],
+    );
+    return groupBy(rows.map(toRevocation), (row) => row.phoneE164);
+  }
+
+  async activeInternalDncForMany(organizationId: string, phones: string[]): Promise<Map<string, InternalDncRow[]>> {
+    const rows: SqlRow[] = await this.q().query(
+      `SELECT * FROM internal_dnc_entries WHERE organization_id = $1 AND phone_e164 = ANY($2::text[])
+         AND removed_at IS NULL ORDER BY requested_at, id`,
+      [organizationId, phones],
+    );
+    return groupBy(rows.map(toInternalDnc), (row) => row.phoneE164);
+  }
+
+  /**
+   * `attemptsFor` for many (number, instant) pairs, keyed `batchKey(phone, at)`. The window is
+   * computed by Postgres per pair, exactly as the single read does.
+   */
+  async attemptsForMany(
+    organizationId: string,
+    pairs: { phone: string; at: Date }[],
+  ): Promise<Map<string, { at: Date; subject: string | null }[]>> {
+    const distinct = distinctPairs(pairs);
+    const rows: SqlRow[] = await this.q().query(
+      `SELECT r.phone, r.at, a.attempted_at, a.subject
+         FROM unnest($2::text[], $3::timestamptz[]) AS r(phone, at)
+         JOIN call_attempts a ON a.organization_id = $1 AND a.phone_e164 = r.phone
+          AND a.attempted_at > r.at - interval '15 days'
+        ORDER BY a.attempted_at, a.id`,
+      [organizationId, distinct.map((p) => p.phone), distinct.map((p) => p.at)],
+    );
+    const grouped = new Map<string, { at: Date; subject: string | null }[]>();
+    for (const row of rows) {
+      const key = batchKey(row.phone as string, row.at as Date);
+      const list = grouped.get(key) ?? [];
+      if (list.length === 0) grouped.set(key, list);
+      list.push({ at: row.attempted_at as Date, subject: row.subject as string | null });
+    }
+    return grouped;
+  }
+
+  async ebrForMany(
+    organizationId: string,
+    phones: string[],
+  ): Promise<Map<string, { lastTransactionAt: Date | null; lastInquiryAt: Date | null }>> {
+    const rows: SqlRow[] = await this.q().query(
+      `SELECT phone_e164, last_transaction_at, last_inquiry_at FROM business_relationships
+        WHERE organization_id = $1 AND phone_e164 = ANY($2::text[])`,
+      [organizationId, phones],
+    );
+    return new Map(
+      rows.map((row) => [
+        row.phone_e164 as string,
+        {
+          lastTransactionAt: row.last_transaction_at as Date | null,
+          lastInquiryAt: row.last_inquiry_at as Date | null,
+        },
+      ]),
+    );
+  }
+
+  /** `latestReassignedCheck` for many (number, instant) pairs, keyed `batchKey(phone, at)`. */
+  async latestReassignedChecksMany(
+    organizationId: string,
+    pairs: { phone: string; at: Date }[],
+  ): Promise<Map<string, { queriedAt: Date; result: 'YES' | 'NO' | 'NO_DATA' }>> {
+    const distinct = distinctPairs(pairs);
+    const rows: SqlRow[] = await this.q().query(
+      `SELECT DISTINCT ON (r.phone, r.at) r.phone, r.at, c.queried_at, c.result
+         FROM unnest($2::text[], $3::timestamptz[]) AS r(phone, at)
+         JOIN reassigned_number_checks c ON c.organization_id = $1 AND c.phone_e164 = r.phone AND c.queried_at <= r.at
+        ORDER BY r.phone, r.at, c.queried_at DESC, c.id DESC`,
+      [organizationId, distinct.map((p) => p.phone), distinct.map((p) => p.at)],
+    );
+    return new Map(
+      rows.map((row) => [
+        batchKey(row.phone as string, row.at as Date),
+        { queriedAt: row.queried_at as Date, result: row.result as 'YES' | 'NO' | 'NO_DATA' },
+      ]),
+    );
+  }
+
+  async findCallerIds(organizationId: string, phones: string[]): Promise<Map<string, CallerIdRow>> {
+    const rows: SqlRow[] = await this.q().query(
+      `SELECT * FROM caller_ids WHERE organization_id = $1 AND phone_e164 = ANY($2::text[])`,
+      [organizationId, phones],
+    );
+    return new Map(rows.map((row) => [row.phone_e164 as string, toCallerId(row)]));
   }
 
   // ---- the decision log --------------------------------------------------------------------------
@@ -698,6 +828,71 @@ export class ComplianceRepository {
         ],
       );
       return toDecision(rows[0] as SqlRow);
+    });
+  }
+
+  /**
+   * Appends many decisions to the organisation's chain in one multi-row INSERT, under the same
+   * advisory lock as `appendDecision`: they take consecutive seqs, each chained to the one before,
+   * in the given order. All or none are written.
+   */
+  appendDecisions(
+    decisions: NewDecision[],
+    hashOf: (row: Omit<DecisionRow, 'hash'>) => string,
+  ): Promise<DecisionRow[]> {
+    const first = decisions[0];
+    if (!first) return Promise.resolve([]);
+    const organizationId = first.organizationId;
+    if (decisions.some((decision) => decision.organizationId !== organizationId)) {
+      return Promise.reject(new Error('appendDecisions: every decision must belong to the same organisation'));
+    }
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query(`SELECT pg_advisory_xact_lock(hashtext('compliance_decisions:' || $1))`, [organizationId]);
+      const heads: SqlRow[] = await manager.query(
+        `SELECT seq, hash FROM compliance_decisions WHERE organization_id = $1 ORDER BY seq DESC LIMIT 1`,
+        [organizationId],
+      );
+      const head = heads[0];
+      let seq = head ? Number(head.seq) : 0;
+      let prevHash = head ? (head.hash as string) : GENESIS_HASH;
+      const rows: DecisionRow[] = decisions.map((decision) => {
+        seq += 1;
+        const hash = hashOf({ ...decision, seq, prevHash });
+        const row: DecisionRow = { ...decision, seq, prevHash, hash };
+        prevHash = hash;
+        return row;
+      });
+      // column arrays + unnest: 19 parameters whatever the batch size (a VALUES list would need 19 per row)
+      await manager.query(
+        `INSERT INTO compliance_decisions (id, organization_id, seq, phone_e164, purpose, mode, dry_run, outcome,
+           next_allowed_at, reasons, decision, input, rule_set_version, dnc_snapshot_ids, call_id, campaign_id,
+           prev_hash, hash, created_at)
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::boolean[],
+           $8::text[], $9::timestamptz[], $10::jsonb[], $11::jsonb[], $12::jsonb[], $13::text[], $14::jsonb[],
+           $15::text[], $16::text[], $17::text[], $18::text[], $19::timestamptz[])`,
+        [
+          rows.map((r) => r.id),
+          rows.map((r) => r.organizationId),
+          rows.map((r) => r.seq),
+          rows.map((r) => r.phoneE164),
+          rows.map((r) => r.purpose),
+          rows.map((r) => r.mode),
+          rows.map((r) => r.dryRun),
+          rows.map((r) => r.outcome),
+          rows.map((r) => r.nextAllowedAt),
+          rows.map((r) => JSON.stringify(r.reasons)),
+          rows.map((r) => JSON.stringify(r.decision)),
+          rows.map((r) => JSON.stringify(r.input)),
+          rows.map((r) => r.ruleSetVersion),
+          rows.map((r) => JSON.stringify(r.dncSnapshotIds)),
+          rows.map((r) => r.callId),
+          rows.map((r) => r.campaignId),
+          rows.map((r) => r.prevHash),
+          rows.map((r) => r.hash),
+          rows.map((r) => r.createdAt),
+        ],
+      );
+      return rows;
     });
   }
 

@@ -50,6 +50,15 @@ export class DecisionLogService {
     return this.repository.appendDecision({ ...entry, id: randomUUID(), createdAt: new Date() }, decisionHash);
   }
 
+  /** Appends the entries in order, chained, in one INSERT (one transaction: all or none). */
+  appendMany(entries: Omit<NewDecision, 'id' | 'createdAt'>[]): Promise<DecisionRow[]> {
+    const createdAt = new Date();
+    return this.repository.appendDecisions(
+      entries.map((entry) => ({ ...entry, id: randomUUID(), createdAt })),
+      decisionHash,
+    );
+  }
+
   /** Recomputes the organisation's whole chain; the first row that does not hold is named. */
   async verify(organizationId: string): Promise<AuditVerify> {
     let expectedPrev = GENESIS_HASH;

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DncRegistryService } from '../dnc/dnc-registry.service.js';
+import { type DncListRef, DncRegistryService } from '../dnc/dnc-registry.service.js';
+
+export type { DncListRef };
 
 /** A registry's answer for one number: which snapshot said it, when that snapshot was obtained, listed or not. */
 export interface DncStatus {
@@ -16,6 +18,13 @@ export interface DncStatus {
 export abstract class DncStatusPort {
   abstract nationalStatus(organizationId: string, phone: string, at: Date): Promise<DncStatus | null>;
   abstract stateStatus(organizationId: string, state: string, phone: string, at: Date): Promise<DncStatus | null>;
+  /** The same answers for many E.164 numbers at one instant, in their order (the campaign gate). */
+  abstract statusMany(
+    organizationId: string,
+    list: DncListRef,
+    phonesE164: string[],
+    at: Date,
+  ): Promise<(DncStatus | null)[]>;
 }
 
 /** The port over the DNC feature's `DncRegistryService`. */
@@ -31,5 +40,9 @@ export class RegistryDncStatus extends DncStatusPort {
 
   stateStatus(organizationId: string, state: string, phone: string, at: Date): Promise<DncStatus | null> {
     return this.registry.forOrganization(organizationId).stateStatus(state, phone, at);
+  }
+
+  statusMany(organizationId: string, list: DncListRef, phonesE164: string[], at: Date): Promise<(DncStatus | null)[]> {
+    return this.registry.statusMany(list, phonesE164, at, organizationId);
   }
 }

@@ -17,7 +17,18 @@ export interface OrganizationDncRegistry {
   nationalStatus(phone: string, at: Date): Promise<DncListStatus | null>;
   stateStatus(state: string, phone: string, at: Date): Promise<DncListStatus | null>;
   scrub(phones: string[], at?: Date): Promise<string[]>;
+  statusMany(list: DncListRef, phonesE164: string[], at: Date): Promise<(DncListStatus | null)[]>;
 }
+
+/** Which list a bulk lookup reads: the national registry or one state's. */
+export type DncListRef = { kind: 'national' } | { kind: 'state'; state: string };
+
+/**
+ * An area code with at least this many numbers in a bulk lookup is read as a whole bitmap (then
+ * kept in the LRU); fewer are read byte by byte in one query, so a batch spread over hundreds of
+ * area codes neither loads hundreds of 1.25 MB bitmaps nor evicts the hot ones.
+ */
+const WHOLE_BITMAP_FROM = 64;
 
 /** The states that keep their own Do-Not-Call list (COMPLIANCE.md). */
 export const DNC_LIST_STATES = ['CO', 'FL', 'IN', 'LA', 'MA', 'MO', 'MS', 'OK', 'PA', 'TN', 'TX', 'WY'] as const;
@@ -51,6 +62,7 @@ export class DncRegistryService {
       nationalStatus: (phone, at) => this.nationalStatus(phone, at, organizationId),
       stateStatus: (state, phone, at) => this.stateStatus(state, phone, at, organizationId),
       scrub: (phones, at) => this.scrub(phones, at, organizationId),
+      statusMany: (list, phones, at) => this.statusMany(list, phones, at, organizationId),
     };
   }
 
@@ -97,6 +109,69 @@ export class DncRegistryService {
     }
     listed.sort((a, b) => a - b);
     return listed.map((position) => phones[position] ?? '');
+  }
+
+  /**
+   * `nationalStatus` / `stateStatus` for many numbers at one instant, in their order: the same
+   * answers (the snapshot current at `at`, listed or not), with one snapshot query and, per area
+   * code, either the bitmap (the scrub path: big groups, or already in the LRU) or one batched
+   * byte read for all the small groups. The numbers must be E.164 as `parsePhone` returns them
+   * (the gate's); anything else is "not listed" under the snapshot, like `status`.
+   */
+  async statusMany(
+    list: DncListRef,
+    phonesE164: string[],
+    at: Date,
+    organizationId?: string,
+  ): Promise<(DncListStatus | null)[]> {
+    const none = () => phonesE164.map((): DncListStatus | null => null);
+    if (organizationId === undefined || phonesE164.length === 0) return none();
+    let key: DncListKey;
+    if (list.kind === 'national') key = { organizationId, kind: 'national', state: '' };
+    else {
+      const code = list.state.trim().toUpperCase();
+      if (!isDncListState(code)) return none();
+      key = { organizationId, kind: 'state', state: code };
+    }
+    const snapshot = await this.repository.currentSnapshot(key, at);
+    if (!snapshot) return none();
+    const listed = new Uint8Array(phonesE164.length);
+    const byNpa = new Map<number, number[]>();
+    const indexes = new Int32Array(phonesE164.length);
+    phonesE164.forEach((phone, position) => {
+      const address = e164Address(phone);
+      if (!address) return;
+      indexes[position] = address.index;
+      const group = byNpa.get(address.npa);
+      if (group) group.push(position);
+      else byNpa.set(address.npa, [position]);
+    });
+    const areaCodes = new Map((await this.repository.areaCodes(snapshot.id)).map((ref) => [ref.npa, ref.bitmapId]));
+    const byteBitmaps: string[] = [];
+    const byteIndexes: number[] = [];
+    const bytePositions: number[] = [];
+    for (const [npa, positions] of byNpa) {
+      const bitmapId = areaCodes.get(npa);
+      if (bitmapId === undefined) continue;
+      const cached = this.cache.get(bitmapId);
+      const bitmap = cached ?? (positions.length >= WHOLE_BITMAP_FROM ? await this.bitmap(bitmapId) : null);
+      if (bitmap) {
+        for (const position of positions) if (testBit(bitmap, indexes[position] ?? 0)) listed[position] = 1;
+        continue;
+      }
+      for (const position of positions) {
+        byteBitmaps.push(bitmapId);
+        byteIndexes.push((indexes[position] ?? 0) >>> 3);
+        bytePositions.push(position);
+      }
+    }
+    const bytes = await this.repository.readBytes(byteBitmaps, byteIndexes);
+    bytes.forEach((byte, i) => {
+      const position = bytePositions[i] ?? 0;
+      if (byte !== null && (byte & (1 << ((indexes[position] ?? 0) & 7))) !== 0) listed[position] = 1;
+    });
+    const obtainedAt = snapshot.obtainedAt.toISOString();
+    return phonesE164.map((_, position) => ({ snapshotId: snapshot.id, obtainedAt, listed: listed[position] === 1 }));
   }
 
   private async status(list: DncListKey, phone: string, at: Date): Promise<DncListStatus | null> {

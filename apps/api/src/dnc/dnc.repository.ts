@@ -131,6 +131,23 @@ export class DncRepository {
     return rows.map((row) => ({ npa: row.npa, bitmapId: row.bitmap_id, numbers: row.numbers }));
   }
 
+  /**
+   * Single bytes of many bitmaps in one round trip (`bytes[i]` of `bitmapIds[i]`), in the given
+   * order: each read fetches one TOAST chunk, like `lookupByte`. A missing bitmap reads as null.
+   */
+  async readBytes(bitmapIds: string[], byteIndexes: number[]): Promise<(number | null)[]> {
+    if (bitmapIds.length === 0) return [];
+    const rows = await this.dataSource.query<{ i: string; byte: number | null }[]>(
+      `SELECT r.i, get_byte(substring(b.bitmap FROM r.byte + 1 FOR 1), 0) AS byte
+         FROM unnest($1::uuid[], $2::int[]) WITH ORDINALITY AS r(bitmap_id, byte, i)
+         LEFT JOIN dnc_bitmaps b ON b.id = r.bitmap_id`,
+      [bitmapIds, byteIndexes],
+    );
+    const bytes: (number | null)[] = new Array<number | null>(bitmapIds.length).fill(null);
+    for (const row of rows) bytes[Number(row.i) - 1] = row.byte;
+    return bytes;
+  }
+
   async loadBitmap(bitmapId: string): Promise<Buffer | null> {
     const rows = await this.dataSource.query<{ bitmap: Buffer }[]>(`SELECT bitmap FROM dnc_bitmaps WHERE id = $1`, [
       bitmapId,
