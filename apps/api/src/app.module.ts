@@ -3,6 +3,7 @@ import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { ActivityModule } from './activity/activity.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CallsModule } from './calls/calls.module.js';
+import { CampaignsModule } from './campaigns/campaigns.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { ComplianceReviewModule } from './compliance-review/compliance-review.module.js';
 import { ComplianceModule } from './compliance/compliance.module.js';
@@ -43,6 +44,7 @@ export class AppModule implements NestModule {
         ComplianceModule,
         ComplianceReviewModule,
         CallsModule,
+        CampaignsModule,
         WebhooksModule,
         // the built editor at `/` (main.ts only: tests answer unknown paths with the API's 404)
         ...(options.serveEditor ? [EditorStaticModule] : []),

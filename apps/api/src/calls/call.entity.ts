@@ -10,6 +10,12 @@ import { OrganizationEntity } from '../organizations/organization.entity.js';
 @Entity({ name: 'calls' })
 @Index('idx_calls_list', ['organizationId', 'createdAt', 'id'])
 @Index('idx_calls_status', ['organizationId', 'status', 'createdAt', 'id'])
+@Index('idx_calls_campaign', ['campaignId', 'status'], { where: 'campaign_id IS NOT NULL' })
+// one live call row per attempt of a campaign contact: a retried producer never makes two
+@Index('uq_calls_contact_attempt', ['contactId', 'attempt'], {
+  unique: true,
+  where: `contact_id IS NOT NULL AND status <> 'cancelled'`,
+})
 export class CallEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -99,4 +105,15 @@ export class CallEntity {
 
   @Column({ type: 'timestamptz', nullable: true })
   completedAt!: Date | null;
+
+  /** why the call failed without a disposition from the worker: its lease ran out, its job was dead-lettered */
+  @Column({ type: 'text', nullable: true })
+  failureReason!: string | null;
+
+  /** the campaign whose contact this attempt calls (null for single calls) */
+  @Column({ type: 'uuid', nullable: true })
+  campaignId!: string | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  contactId!: string | null;
 }

@@ -6,6 +6,7 @@ import {
   CallCreatedSchema,
   CallEventsAckSchema,
   CallEventsBodySchema,
+  CallLeaseSchema,
   CallListQuerySchema,
   CallOptOutBodySchema,
   CallOptOutResultSchema,
@@ -15,16 +16,19 @@ import {
   ClaimCallBodySchema,
   CompleteCallBodySchema,
   CreateCallBodySchema,
+  RenewCallLeaseBodySchema,
   type Call,
   type CallClaim,
   type CallCreated,
   type CallEventsBody,
+  type CallLease,
   type CallListQuery,
   type CallOptOutBody,
   type ClaimCallBody,
   type CompleteCallBody,
   type CreateCallBody,
   type Page,
+  type RenewCallLeaseBody,
 } from '@switchboard/contracts';
 import type { z } from 'zod';
 import { Authorize, CurrentPrincipal, WorkerOnly, type Principal } from '../common/auth/principal.js';
@@ -146,6 +150,29 @@ export class InternalCallsController {
   })
   claim(@Param() params: CallParams, @Body() body: ClaimCallBody): Promise<CallClaim> {
     return this.calls.claim(params.id, body);
+  }
+
+  @Post(':id/lease')
+  @HttpCode(200)
+  @WorkerOnly()
+  @Route({
+    summary: 'Renew the lease of a claimed call (worker)',
+    description:
+      'Extends the lease of the attempt by CALL_LEASE_SECONDS, for its holder only (the `workerId` of the claim) and ' +
+      'only while the call is dialling or in progress. Renew every third of the lease: a lease that runs out ends ' +
+      'the call `failed` (`worker_lost`).',
+    tags: ['internal'],
+    params: CallParamsSchema,
+    body: RenewCallLeaseBodySchema,
+    responses: {
+      200: { description: 'The new end of the lease', schema: CallLeaseSchema },
+      ...BAD_INPUT,
+      ...NOT_FOUND,
+      409: error('CALL_LEASE_LOST: another worker holds it, or the call is over (swept, completed): stop the call'),
+    },
+  })
+  lease(@Param() params: CallParams, @Body() body: RenewCallLeaseBody): Promise<CallLease> {
+    return this.calls.renewLease(params.id, body);
   }
 
   @Post(':id/events')

@@ -86,6 +86,30 @@ export class CallError extends ApiError<CallErrorCode> {
     return new CallError(409, 'CALL_BLOCKED', `Call ${id} was blocked at dial time: ${outcome}`, details);
   }
 
+  /** a campaign at its `maxConcurrent`: nothing changed, the worker re-delays the job until `retryAt` */
+  static paced(id: string, retryAt: Date, maxConcurrent: number): CallError {
+    return new CallError(
+      409,
+      'CALL_PACED',
+      `Call ${id}: its campaign has ${maxConcurrent} calls in progress (maxConcurrent); retry at ${retryAt.toISOString()}`,
+      [{ path: 'retryAt', message: retryAt.toISOString() }],
+    );
+  }
+
+  static campaignNotRunning(id: string, campaignStatus: string): CallError {
+    return new CallError(
+      409,
+      'CALL_CAMPAIGN_NOT_RUNNING',
+      `Call ${id}: its campaign is ${campaignStatus}, nothing new is dialled`,
+      [{ path: 'campaign.status', message: campaignStatus }],
+    );
+  }
+
+  /** the worker does not hold the attempt's lease any more: it must stop the call */
+  static leaseLost(id: string, status: string): CallError {
+    return new CallError(409, 'CALL_LEASE_LOST', `Call ${id} (${status}): this worker does not hold its lease`);
+  }
+
   static notClaimed(id: string, status: string): CallError {
     return new CallError(409, 'CALL_NOT_CLAIMED', `Call ${id} is ${status}: it is not being dialled`);
   }

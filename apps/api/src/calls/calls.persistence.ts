@@ -1,5 +1,6 @@
 import { Calls1795268096260 } from '../database/migrations/1795268096260-calls.js';
 import { CallSimulation1795270000000 } from '../database/migrations/1795270000000-call-simulation.js';
+import { CallRecovery1795280000000 } from '../database/migrations/1795280000000-call-recovery.js';
 import { CallIdempotencyKeyEntity } from './call-idempotency-key.entity.js';
 import { CallEntity } from './call.entity.js';
 
@@ -8,4 +9,5 @@ export const callsEntities: Array<new (...args: never[]) => object> = [CallEntit
 export const callsMigrations: Array<new (...args: never[]) => object> = [
   Calls1795268096260,
   CallSimulation1795270000000,
+  CallRecovery1795280000000,
 ];

@@ -47,7 +47,7 @@ export class CallsRepository {
 
   async list(
     organizationId: string,
-    filter: { status?: string | undefined },
+    filter: { status?: string | undefined; campaignId?: string | undefined },
     after: CursorPosition | null,
     limit: number,
   ): Promise<CallEntity[]> {
@@ -58,6 +58,8 @@ export class CallsRepository {
       .addOrderBy('c.id', 'DESC')
       .limit(limit + 1);
     if (filter.status !== undefined) query.andWhere('c.status = :status', { status: filter.status });
+    if (filter.campaignId !== undefined)
+      query.andWhere('c.campaign_id = :campaignId', { campaignId: filter.campaignId });
     if (after) {
       query.andWhere('(c.created_at, c.id) < (:createdAt, :id)', { createdAt: after.createdAt, id: after.id });
     }
@@ -141,6 +143,61 @@ export class CallsRepository {
   }
 
   /**
+   * The claim of a campaign call: under the campaign's advisory lock (so two claims cannot both
+   * take the last slot), a campaign that is not running refuses, and one with `maxConcurrent`
+   * calls holding a live lease answers `paced`; otherwise the lease is taken as `claim` does.
+   * `single` when the call belongs to no campaign (or is not claimable for this attempt).
+   */
+  async claimInCampaign(
+    id: string,
+    attempt: number,
+    workerId: string,
+    leaseSeconds: number,
+  ): Promise<
+    | { kind: 'single' }
+    | { kind: 'not_running'; campaignStatus: string }
+    | { kind: 'paced'; maxConcurrent: number; perMinute: number }
+    | { kind: 'leased'; call: CallEntity | null }
+  > {
+    const leasedId = await this.dataSource.transaction(async (manager) => {
+      const [row] = await manager.query<Array<{ campaign_id: string | null }>>(
+        `SELECT campaign_id FROM calls WHERE id = $1 AND attempt = $2 AND status = ANY($3::text[])`,
+        [id, attempt, [...CLAIMABLE]],
+      );
+      if (!row?.campaign_id) return { kind: 'single' as const };
+      await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('campaign-claims:' || $1, 0))`, [
+        row.campaign_id,
+      ]);
+      const [campaign] = await manager.query<Array<{ status: string; max_concurrent: number; per_minute: number }>>(
+        `SELECT status, max_concurrent, per_minute FROM campaigns WHERE id = $1`,
+        [row.campaign_id],
+      );
+      if (!campaign || campaign.status !== 'running') {
+        return { kind: 'not_running' as const, campaignStatus: campaign?.status ?? 'deleted' };
+      }
+      const [active] = await manager.query<Array<{ n: number }>>(
+        `SELECT count(*)::int AS n FROM calls
+          WHERE campaign_id = $1 AND status = ANY($2::text[]) AND lease_until > now()`,
+        [row.campaign_id, [...ACTIVE]],
+      );
+      if ((active?.n ?? 0) >= campaign.max_concurrent) {
+        return { kind: 'paced' as const, maxConcurrent: campaign.max_concurrent, perMinute: campaign.per_minute };
+      }
+      const [updated] = await manager.query<[Array<{ id: string }>, number]>(
+        `UPDATE calls SET status = 'dialing', claimed_by = $3,
+                lease_until = now() + make_interval(secs => $4), updated_at = now()
+          WHERE id = $1 AND attempt = $2 AND status = ANY($5::text[])
+            AND (lease_until IS NULL OR lease_until < now())
+          RETURNING id`,
+        [id, attempt, workerId, leaseSeconds, [...CLAIMABLE]],
+      );
+      return { kind: 'leased' as const, id: updated.length > 0 ? id : null };
+    });
+    if (leasedId.kind !== 'leased') return leasedId;
+    return { kind: 'leased', call: leasedId.id ? await this.findByIdForWorker(leasedId.id) : null };
+  }
+
+  /**
    * Appends the events whose sequence number is above the stored one (a resent batch adds
    * nothing), and moves a dialing call to in_progress. Null when the call is not active.
    */
@@ -200,6 +257,79 @@ export class CallsRepository {
         JSON.stringify(result.variables),
         [...ACTIVE],
       ],
+    );
+    return rows[0].length > 0 ? this.findByIdForWorker(id) : null;
+  }
+
+  // ------------------------------------------------------------------ recovery (leases, reconciler, dead letters)
+
+  /**
+   * Extends the lease of the holder of an attempt still being dialled or talked to. A lease that
+   * ran out but was not swept yet is still the holder's: the sweeper and this UPDATE take the same
+   * row lock, so exactly one of them wins. Null when `workerId` does not hold the attempt.
+   */
+  async renewLease(id: string, attempt: number, workerId: string, leaseSeconds: number): Promise<Date | null> {
+    const rows = await this.dataSource.query<[Array<{ lease_until: Date }>, number]>(
+      `UPDATE calls SET lease_until = now() + make_interval(secs => $4), updated_at = now()
+        WHERE id = $1 AND attempt = $2 AND claimed_by = $3 AND status = ANY($5::text[])
+        RETURNING lease_until`,
+      [id, attempt, workerId, leaseSeconds, [...ACTIVE]],
+    );
+    return rows[0][0]?.lease_until ?? null;
+  }
+
+  /**
+   * Ends up to `limit` active calls whose lease ran out: `failed`, disposition `worker_lost`, the
+   * events and transcript received so far kept. SKIP LOCKED: a call being renewed or completed
+   * right now is left for the next sweep.
+   */
+  async expireLeases(limit: number): Promise<CallEntity[]> {
+    const rows = await this.dataSource.query<[Array<{ id: string }>, number]>(
+      `UPDATE calls SET status = 'failed', disposition = 'worker_lost',
+              failure_reason = 'the lease of ' || coalesce(claimed_by, 'its worker') || ' ran out at '
+                || to_char(lease_until AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+              completed_at = now(), claimed_by = NULL, lease_until = NULL, updated_at = now()
+        WHERE id IN (SELECT id FROM calls WHERE status = ANY($1::text[]) AND lease_until < now()
+                      ORDER BY lease_until LIMIT $2 FOR UPDATE SKIP LOCKED)
+          AND status = ANY($1::text[]) AND lease_until < now()
+        RETURNING id`,
+      [[...ACTIVE], limit],
+    );
+    if (rows[0].length === 0) return [];
+    return this.calls().find({ where: { id: In(rows[0].map((row) => row.id)) } });
+  }
+
+  /**
+   * A page of the calls waiting for their job (queued or scheduled), by id after `afterId`. Calls
+   * changed in the last `settleSeconds` are left out: their creator is enqueueing them right now.
+   */
+  async findWaiting(
+    afterId: string | null,
+    limit: number,
+    settleSeconds: number,
+  ): Promise<Array<Pick<CallEntity, 'id' | 'attempt' | 'scheduledFor'>>> {
+    const rows = await this.dataSource.query<Array<{ id: string; attempt: number; scheduled_for: Date | null }>>(
+      `SELECT id, attempt, scheduled_for FROM calls
+        WHERE status = ANY($1::text[]) AND ($2::uuid IS NULL OR id > $2::uuid)
+          AND updated_at < now() - make_interval(secs => $4)
+        ORDER BY id LIMIT $3`,
+      [[...CLAIMABLE], afterId, limit, settleSeconds],
+    );
+    return rows.map((row) => ({ id: row.id, attempt: row.attempt, scheduledFor: row.scheduled_for }));
+  }
+
+  /**
+   * A call whose job failed for good before any worker claimed it → `failed`, disposition
+   * `dead_lettered`. Null when the attempt is not waiting any more (claimed, cancelled, a later
+   * attempt): then the call is left as it is.
+   */
+  async deadLetter(id: string, attempt: number, reason: string): Promise<CallEntity | null> {
+    const rows = await this.dataSource.query<[Array<{ id: string }>, number]>(
+      `UPDATE calls SET status = 'failed', disposition = 'dead_lettered', failure_reason = $3,
+              completed_at = now(), claimed_by = NULL, lease_until = NULL, updated_at = now()
+        WHERE id = $1 AND attempt = $2 AND status = ANY($4::text[])
+        RETURNING id`,
+      [id, attempt, reason, [...CLAIMABLE]],
     );
     return rows[0].length > 0 ? this.findByIdForWorker(id) : null;
   }

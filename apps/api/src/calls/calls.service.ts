@@ -5,20 +5,25 @@ import type {
   Call,
   CallClaim,
   CallCreated,
+  CallLease,
   CallListQuery,
   CallOptOutBody,
   ClaimCallBody,
   CompleteCallBody,
   CreateCallBody,
   Page,
+  RenewCallLeaseBody,
 } from '@switchboard/contracts';
 import { CALL_DISPOSITIONS, type CallDisposition } from '@switchboard/contracts';
 import { maskPhone, parsePhone } from '@switchboard/compliance';
 import type { FlowDocument } from '@switchboard/flow';
 import { actorOf, ActivityService } from '../activity/activity.service.js';
 import { allows, type Principal } from '../common/auth/principal.js';
-import { ApiError, type ErrorDetail } from '../common/errors/api-error.js';
+import type { ErrorDetail } from '../common/errors/api-error.js';
 import { ROOT_LOGGER } from '../common/logging/app-logger.service.js';
+import { CallMetrics } from '../metrics/call-metrics.js';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
 import { decodeCursor, toPage } from '../common/pagination/cursor.js';
 import { canonicalJson } from '../compliance/canonical-json.js';
@@ -26,11 +31,12 @@ import { ComplianceGateService, type GateDecision, type GateResult } from '../co
 import { ConsentsService } from '../compliance/consents.service.js';
 import { FlowError } from '../flows/flows.errors.js';
 import { FlowsService } from '../flows/flows.service.js';
+import { CallLifecycle } from './call-lifecycle.js';
 import { variableProblems } from './call-variables.js';
 import type { CallEntity } from './call.entity.js';
 import { CallError } from './calls.errors.js';
 import { CallsClock } from './calls.clock.js';
-import { ACTIVE, CANCELLABLE, CallsRepository } from './calls.repository.js';
+import { ACTIVE, CANCELLABLE, CLAIMABLE, CallsRepository } from './calls.repository.js';
 import { CallsQueue } from './jobs/calls.queue.js';
 
 /** Idempotency keys are kept 24 h. */
@@ -71,6 +77,9 @@ export class CallsService {
     private readonly clock: CallsClock,
     private readonly webhooks: WebhooksService,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
+    private readonly lifecycle: CallLifecycle,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly callMetrics: CallMetrics,
   ) {}
 
   // ------------------------------------------------------------------ the caller's side
@@ -176,13 +185,12 @@ export class CallsService {
       try {
         await this.queue.enqueue({ callId: call.id, attempt: call.attempt }, runAt.getTime() - now.getTime());
       } catch (error) {
-        // nothing will dial it: the call fails visibly rather than staying queued forever
-        this.logger.error({ err: error, callId: call.id, to: maskPhone(call.to) }, 'call could not be enqueued');
-        await this.calls.transition(organizationId, call.id, [status], 'failed', {
-          disposition: 'enqueue_failed',
-          finished: true,
-        });
-        throw new ApiError(503, 'SERVICE_UNAVAILABLE', 'The call queue is unavailable: the call was not placed');
+        // Postgres is the truth: the call stays queued/scheduled and the reconciler adds its job
+        // (same id) once Redis answers again
+        this.logger.warn(
+          { err: error, callId: call.id, to: maskPhone(call.to) },
+          'call not enqueued (queue unavailable): the reconciler will enqueue it',
+        );
       }
     }
     await this.activity.record({
@@ -233,7 +241,7 @@ export class CallsService {
   async list(principal: Principal, query: CallListQuery): Promise<Page<Call>> {
     const rows = await this.calls.list(
       principal.organizationId,
-      { status: query.status },
+      { status: query.status, campaignId: query.campaignId },
       decodeCursor(query.cursor),
       query.limit,
     );
@@ -256,6 +264,7 @@ export class CallsService {
     await this.queue.remove(call.id, call.attempt).catch((error: unknown) => {
       this.logger.warn({ err: error, callId: call.id }, 'the job of a cancelled call could not be removed');
     });
+    await this.lifecycle.finished(call, 'cancelled', this.logger);
     await this.activity.record({
       organizationId: principal.organizationId,
       actor: actorOf(principal),
@@ -275,7 +284,8 @@ export class CallsService {
    * call `blocked`; anything else than ALLOWED is a block too (fail closed).
    */
   async claim(id: string, body: ClaimCallBody): Promise<CallClaim> {
-    const leased = await this.calls.claim(id, body.attempt, body.workerId, body.leaseSeconds);
+    const leaseSeconds = Math.min(body.leaseSeconds, this.config.calls.leaseSeconds);
+    const leased = await this.takeLease(id, { ...body, leaseSeconds });
     if (!leased) {
       const call = await this.calls.findByIdForWorker(id);
       if (!call) throw CallError.notFound(id);
@@ -283,6 +293,7 @@ export class CallsService {
       throw CallError.alreadyClaimed(id, call.status);
     }
     const now = this.clock.now();
+    this.callMetrics.attemptClaimed(leased, now);
     let gate: GateResult;
     try {
       gate = await this.gate.check(
@@ -300,22 +311,39 @@ export class CallsService {
       );
     } catch (error) {
       // the gate fails closed on its own; an error here (the log unreachable) must not dial either
-      await this.calls.applyDecision(id, ['dialing'], {
+      const failed = await this.calls.applyDecision(id, ['dialing'], {
         status: 'failed',
         decisionId: null,
         decision: { outcome: 'BLOCKED_EVALUATION_FAILED' },
         releaseLease: true,
       });
+      if (failed) await this.lifecycle.finished(failed, 'failed', this.logger);
       throw error;
     }
     const decision = gate.decision;
-    if (decision.outcome !== 'ALLOWED') {
+    if (decision.outcome === 'DEFERRED' && decision.nextAllowedAt && leased.campaignId) {
+      // a campaign call is not lost to a closed window: its contact is re-planned for the same attempt
       await this.calls.applyDecision(id, ['dialing'], {
+        status: 'cancelled',
+        decisionId: gate.record?.id ?? null,
+        decision: decisionJson(decision),
+        releaseLease: true,
+      });
+      const deferred = await this.calls.transition(leased.organizationId, id, ['cancelled'], 'cancelled', {
+        disposition: 'deferred_at_dial',
+        finished: true,
+      });
+      if (deferred) await this.lifecycle.finished(deferred, 'cancelled', this.logger);
+      throw CallError.blocked(id, decision.outcome, decisionDetails(decision));
+    }
+    if (decision.outcome !== 'ALLOWED') {
+      const blocked = await this.calls.applyDecision(id, ['dialing'], {
         status: 'blocked',
         decisionId: gate.record?.id ?? null,
         decision: decisionJson(decision),
         releaseLease: true,
       });
+      if (blocked) await this.lifecycle.finished(blocked, 'blocked', this.logger);
       throw CallError.blocked(id, decision.outcome, decisionDetails(decision));
     }
     const call = await this.calls.applyDecision(id, ['dialing'], {
@@ -333,10 +361,11 @@ export class CallsService {
       });
     } catch (error) {
       // an attempt the frequency caps cannot count must not be dialled (fail closed)
-      await this.calls.transition(leased.organizationId, id, ['dialing'], 'failed', {
+      const failed = await this.calls.transition(leased.organizationId, id, ['dialing'], 'failed', {
         disposition: 'attempt_not_recorded',
         finished: true,
       });
+      if (failed) await this.lifecycle.finished(failed, 'failed', this.logger);
       throw error;
     }
     const pinned = await this.flows.resolveDocument(leased.organizationId, leased.flowId, leased.flowVersion);
@@ -347,12 +376,27 @@ export class CallsService {
       to: current.to,
       callerId: current.callerId,
       leaseUntil: (current.leaseUntil ?? now).toISOString(),
+      leaseSeconds,
       flowVersion: current.flowVersion,
       flow: pinned.document as unknown as Record<string, unknown>,
       variables: current.variables,
       decision: decisionJson(decision) as CallClaim['decision'],
       ...(current.simulation ? { simulation: current.simulation } : {}),
     };
+  }
+
+  /**
+   * The holder of an attempt extends its lease (the worker does every third of it). Anyone else,
+   * or a call no longer being dialled or talked to (completed, swept as worker_lost), gets 409
+   * CALL_LEASE_LOST: the attempt is not the worker's any more and it must stop the call.
+   */
+  async renewLease(id: string, body: RenewCallLeaseBody): Promise<CallLease> {
+    const leaseSeconds = this.config.calls.leaseSeconds;
+    const leaseUntil = await this.calls.renewLease(id, body.attempt, body.workerId, leaseSeconds);
+    if (leaseUntil) return { leaseUntil: leaseUntil.toISOString(), leaseSeconds };
+    const call = await this.calls.findByIdForWorker(id);
+    if (!call) throw CallError.notFound(id);
+    throw CallError.leaseLost(id, call.status);
   }
 
   async appendEvents(
@@ -391,6 +435,7 @@ export class CallsService {
     });
     if (!call) throw await this.notActive(id);
     this.logger.info({ callId: call.id, status: call.status, disposition: call.disposition }, 'call completed');
+    await this.lifecycle.finished(call, 'completed', this.logger);
     await this.webhooks.emit(call.organizationId, call.status === 'completed' ? 'call.completed' : 'call.failed', {
       callId: call.id,
       status: call.status,
@@ -399,6 +444,31 @@ export class CallsService {
       flowVersion: call.flowVersion,
     });
     return view(call, true);
+  }
+
+  /**
+   * The lease of the attempt. A campaign call is admitted first (campaign running, fewer than
+   * `maxConcurrent` calls live): a paced claim changes nothing and logs no decision, the worker
+   * re-delays the job until `retryAt`; a paused or cancelled campaign's call goes back to its planner.
+   */
+  private async takeLease(id: string, body: ClaimCallBody): Promise<CallEntity | null> {
+    const admitted = await this.calls.claimInCampaign(id, body.attempt, body.workerId, body.leaseSeconds);
+    if (admitted.kind === 'single') return this.calls.claim(id, body.attempt, body.workerId, body.leaseSeconds);
+    if (admitted.kind === 'leased') return admitted.call;
+    if (admitted.kind === 'paced') {
+      const waitMs = Math.max(5_000, Math.ceil(60_000 / admitted.perMinute));
+      throw CallError.paced(id, new Date(this.clock.now().getTime() + waitMs), admitted.maxConcurrent);
+    }
+    const call = await this.calls.findByIdForWorker(id);
+    if (call) {
+      const disposition = admitted.campaignStatus === 'paused' ? 'campaign_paused' : 'campaign_cancelled';
+      const returned = await this.calls.transition(call.organizationId, id, CLAIMABLE, 'cancelled', {
+        disposition,
+        finished: true,
+      });
+      if (returned) await this.lifecycle.finished(returned, 'cancelled', this.logger);
+    }
+    throw CallError.campaignNotRunning(id, admitted.campaignStatus);
   }
 
   private async notActive(id: string): Promise<CallError> {
@@ -465,5 +535,8 @@ function view(call: CallEntity, fullNumbers: boolean): Call {
     createdAt: call.createdAt.toISOString(),
     updatedAt: call.updatedAt.toISOString(),
     completedAt: iso(call.completedAt),
+    failureReason: call.failureReason,
+    campaignId: call.campaignId,
+    contactId: call.contactId,
   };
 }

@@ -12,7 +12,21 @@ describe('loadConfig', () => {
       sessionTtlHours: 12,
       rateLimitPerMinute: 600,
       rateLimitKeyPrefix: 'switchboard:rate-limit:',
+      calls: {
+        leaseSeconds: 60,
+        sweepIntervalMs: 5_000,
+        reconcileIntervalMs: 10_000,
+        jobAttempts: 8,
+        jobBackoffMs: 2_000,
+      },
     });
+  });
+
+  it('reads the call recovery settings and refuses a lease too short to renew', () => {
+    expect(
+      loadConfig({ CALL_LEASE_SECONDS: '30', CALL_SWEEP_INTERVAL_MS: '0', CALL_JOB_ATTEMPTS: '3' }).calls,
+    ).toMatchObject({ leaseSeconds: 30, sweepIntervalMs: 0, jobAttempts: 3 });
+    expect(() => loadConfig({ CALL_LEASE_SECONDS: '5' })).toThrow(/CALL_LEASE_SECONDS/);
   });
 
   it('reads the access settings: worker token, session lifetime, rate limit', () => {

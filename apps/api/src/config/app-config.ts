@@ -31,6 +31,28 @@ export const AppConfigSchema = z.object({
   RATE_LIMIT_PER_MINUTE: optional(z.coerce.number().int().min(0).default(600)),
   /** Namespace of the rate-limit counters in Redis (installations sharing one Redis keep apart). */
   RATE_LIMIT_KEY_PREFIX: optional(z.string().min(1).max(100).default('switchboard:rate-limit:')),
+  /** The lease of a claimed call attempt (s); the worker renews it every third of it. */
+  CALL_LEASE_SECONDS: optional(z.coerce.number().int().min(10).max(3600).default(60)),
+  /** How often expired leases are looked for (ms); 0 turns the lease sweeper off. */
+  CALL_SWEEP_INTERVAL_MS: optional(z.coerce.number().int().min(0).default(5_000)),
+  /** How often queued and scheduled calls are checked for their job (ms); 0 turns the reconciler off. */
+  CALL_RECONCILE_INTERVAL_MS: optional(z.coerce.number().int().min(0).default(10_000)),
+  /** Tries of a call job whose claim fails for a transient reason, the first included. */
+  CALL_JOB_ATTEMPTS: optional(z.coerce.number().int().min(1).max(50).default(8)),
+  /** The first back-off of a retried call job (ms), doubled each time. */
+  CALL_JOB_BACKOFF_MS: optional(z.coerce.number().int().min(10).default(2_000)),
+  /** LiveKit server (ws(s):// or http(s)://): web calls (`POST /v1/flows/:id/web-calls`) only when set. */
+  LIVEKIT_URL: optional(
+    z.url({ protocol: /^(wss?|https?)$/, error: 'must be a ws(s):// or http(s):// URL' }).optional(),
+  ),
+  /** The URL browsers connect to, when it differs from LIVEKIT_URL (e.g. ws://livekit:7880 inside compose). */
+  LIVEKIT_PUBLIC_URL: optional(
+    z.url({ protocol: /^(wss?|https?)$/, error: 'must be a ws(s):// or http(s):// URL' }).optional(),
+  ),
+  LIVEKIT_API_KEY: optional(z.string().min(1).optional()),
+  LIVEKIT_API_SECRET: optional(z.string().min(1).optional()),
+  /** The agent name the call workers register with LiveKit (explicit dispatch). */
+  LIVEKIT_AGENT_NAME: optional(z.string().min(1).max(100).default('switchboard-agent')),
 });
 
 /** Validated configuration of the API process; the only place that reads `process.env`. */
@@ -44,6 +66,16 @@ export interface AppConfig {
   sessionTtlHours: number;
   rateLimitPerMinute: number;
   rateLimitKeyPrefix: string;
+  /** the calls' recovery machinery (apps/api/src/calls/recovery) */
+  calls: {
+    leaseSeconds: number;
+    sweepIntervalMs: number;
+    reconcileIntervalMs: number;
+    jobAttempts: number;
+    jobBackoffMs: number;
+  };
+  /** LiveKit, when LIVEKIT_URL is set (apps/api/src/livekit) */
+  livekit?: { url: string; publicUrl: string; apiKey: string; apiSecret: string; agentName: string };
 }
 
 export class ConfigError extends Error {
@@ -59,7 +91,23 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
   const values = parsed.data;
+  if (values.LIVEKIT_URL && !(values.LIVEKIT_API_KEY && values.LIVEKIT_API_SECRET)) {
+    throw new ConfigError([
+      'LIVEKIT_API_KEY: LIVEKIT_URL is set: LIVEKIT_API_KEY and LIVEKIT_API_SECRET are required with it',
+    ]);
+  }
   return {
+    ...(values.LIVEKIT_URL && values.LIVEKIT_API_KEY && values.LIVEKIT_API_SECRET
+      ? {
+          livekit: {
+            url: values.LIVEKIT_URL,
+            publicUrl: values.LIVEKIT_PUBLIC_URL ?? values.LIVEKIT_URL,
+            apiKey: values.LIVEKIT_API_KEY,
+            apiSecret: values.LIVEKIT_API_SECRET,
+            agentName: values.LIVEKIT_AGENT_NAME,
+          },
+        }
+      : {}),
     databaseUrl: values.DATABASE_URL,
     redisUrl: values.REDIS_URL,
     port: values.PORT,
@@ -69,6 +117,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionTtlHours: values.SESSION_TTL_HOURS,
     rateLimitPerMinute: values.RATE_LIMIT_PER_MINUTE,
     rateLimitKeyPrefix: values.RATE_LIMIT_KEY_PREFIX,
+    calls: {
+      leaseSeconds: values.CALL_LEASE_SECONDS,
+      sweepIntervalMs: values.CALL_SWEEP_INTERVAL_MS,
+      reconcileIntervalMs: values.CALL_RECONCILE_INTERVAL_MS,
+      jobAttempts: values.CALL_JOB_ATTEMPTS,
+      jobBackoffMs: values.CALL_JOB_BACKOFF_MS,
+    },
   };
 }
 

@@ -5,6 +5,7 @@ import { loadDatabaseUrl } from '../config/app-config.js';
 import { activityEntities, activityMigrations } from '../activity/activity.persistence.js';
 import { authEntities, authMigrations } from '../auth/auth.persistence.js';
 import { callsEntities, callsMigrations } from '../calls/calls.persistence.js';
+import { campaignsEntities, campaignsMigrations } from '../campaigns/campaigns.persistence.js';
 import { complianceEntities, complianceMigrations } from '../compliance/compliance.persistence.js';
 import { dncEntities, dncMigrations } from '../dnc/dnc.persistence.js';
 import { flowsEntities, flowsMigrations } from '../flows/flows.persistence.js';
@@ -23,9 +24,16 @@ export const entities = [
   ...dncEntities,
   ...callsEntities,
   ...webhooksEntities,
+  ...campaignsEntities,
 ];
 
-/** Every migration, in order, by class (no globs: the build output and the sources load alike). */
+/** A migration class's timestamp: the digits that end its name (`Campaigns1795272000000`). */
+const timestampOf = (migration: { name: string }): number => Number(/(\d+)$/.exec(migration.name)?.[1] ?? NaN);
+
+/**
+ * Every migration, by class (no globs: the build output and the sources load alike), in the order
+ * of their timestamps, which is the order TypeORM applies them in whatever feature lists them.
+ */
 export const migrations = [
   Initial1795261800000,
   ...authMigrations,
@@ -35,7 +43,8 @@ export const migrations = [
   ...dncMigrations,
   ...callsMigrations,
   ...webhooksMigrations,
-];
+  ...campaignsMigrations,
+].sort((a, b) => timestampOf(a) - timestampOf(b));
 
 /**
  * The one definition of how the API talks to Postgres, shared by the Nest module, the migration
