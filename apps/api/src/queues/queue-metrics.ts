@@ -1,0 +1,149 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import type { Counter, Gauge } from 'prom-client';
+import type { Logger } from 'pino';
+import { ROOT_LOGGER } from '../common/logging/app-logger.service.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+import { QueueRegistry } from './queue-registry.js';
+
+/** The job states reported per queue (BullMQ's names; `wait` is shown as `waiting`). */
+export const QUEUE_JOB_STATES = [
+  'waiting',
+  'delayed',
+  'prioritized',
+  'active',
+  'waiting-children',
+  'completed',
+  'failed',
+] as const;
+
+/** A queue whose Redis does not answer within this long is left out of the scrape. */
+export const QUEUE_SCRAPE_TIMEOUT_MS = 1_000;
+
+export interface QueueSnapshot {
+  name: string;
+  counts: Record<(typeof QUEUE_JOB_STATES)[number], number>;
+  /** seconds the oldest waiting job has waited since it became due (0 when none waits) */
+  oldestWaitingAgeSeconds: number;
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer from Redis within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Queue depth and age in /metrics, read from Redis at scrape time for every queue of the API:
+ * `switchboard_queue_jobs{queue, state}` and `switchboard_queue_oldest_waiting_age_seconds{queue}`.
+ * A queue whose Redis is down or slow is left out of that scrape (its series are not frozen at
+ * old values) and `switchboard_queue_scrape_errors_total{queue}` goes up; /metrics still answers.
+ */
+@Injectable()
+export class QueueMetrics {
+  private readonly errors: Counter<'queue'>;
+  private lastFailureLoggedAt = 0;
+
+  constructor(
+    metrics: MetricsService,
+    private readonly registry: QueueRegistry,
+    @Inject(ROOT_LOGGER) private readonly logger: Logger,
+  ) {
+    this.errors = metrics.counter({
+      name: 'switchboard_queue_scrape_errors_total',
+      help: 'Scrapes that could not read a queue from Redis (its switchboard_queue_* series were left out)',
+      labelNames: ['queue'],
+    });
+    // one read of Redis per scrape for both gauges: the first collect starts it, the second reuses it
+    let pending: Promise<QueueSnapshot[]> | null = null;
+    const snapshots = (): Promise<QueueSnapshot[]> => {
+      pending ??= this.snapshots().finally(() => {
+        setImmediate(() => {
+          pending = null;
+        });
+      });
+      return pending;
+    };
+    metrics.gauge({
+      name: 'switchboard_queue_jobs',
+      help: 'Jobs per BullMQ queue and state, read at scrape time',
+      labelNames: ['queue', 'state'],
+      async collect(this: Gauge<'queue' | 'state'>) {
+        const found = await snapshots();
+        this.reset();
+        for (const queue of found) {
+          for (const state of QUEUE_JOB_STATES) this.set({ queue: queue.name, state }, queue.counts[state]);
+        }
+      },
+    });
+    metrics.gauge({
+      name: 'switchboard_queue_oldest_waiting_age_seconds',
+      help: 'Age of the oldest waiting job per BullMQ queue, since it became due (0 when none waits)',
+      labelNames: ['queue'],
+      async collect(this: Gauge<'queue'>) {
+        const found = await snapshots();
+        this.reset();
+        for (const queue of found) this.set({ queue: queue.name }, queue.oldestWaitingAgeSeconds);
+      },
+    });
+  }
+
+  /** Every queue that answered; a failing one is counted as an error and left out. */
+  async snapshots(): Promise<QueueSnapshot[]> {
+    return (await this.read()).queues;
+  }
+
+  /** The queues that answered, and the names of those that did not (counted as scrape errors). */
+  async read(): Promise<{ queues: QueueSnapshot[]; unavailable: string[] }> {
+    const unavailable: string[] = [];
+    const results = await Promise.all(
+      this.registry.queues().map(async (queue) => {
+        try {
+          return await withTimeout(this.snapshot(queue), QUEUE_SCRAPE_TIMEOUT_MS, `queue ${queue.name}`);
+        } catch (error) {
+          this.failed(queue.name, error);
+          unavailable.push(queue.name);
+          return null;
+        }
+      }),
+    );
+    return { queues: results.filter((result): result is QueueSnapshot => result !== null), unavailable };
+  }
+
+  private async snapshot(queue: Queue): Promise<QueueSnapshot> {
+    const client = await queue.getBackend().client;
+    // a disconnected client would queue the commands until Redis returns: answer now instead
+    if (client.status !== 'ready') throw new Error(`queue ${queue.name}: Redis connection is ${client.status}`);
+    const [counts, oldest] = await Promise.all([
+      queue.getJobCounts('wait', 'delayed', 'prioritized', 'active', 'waiting-children', 'completed', 'failed'),
+      // asc = true: the oldest end of the wait list
+      queue.getJobs(['wait'], 0, 0, true),
+    ]);
+    const job = oldest[0];
+    const dueAt = job ? job.timestamp + (job.delay > 0 ? job.delay : 0) : null;
+    return {
+      name: queue.name,
+      counts: {
+        waiting: counts.wait ?? 0,
+        delayed: counts.delayed ?? 0,
+        prioritized: counts.prioritized ?? 0,
+        active: counts.active ?? 0,
+        'waiting-children': counts['waiting-children'] ?? 0,
+        completed: counts.completed ?? 0,
+        failed: counts.failed ?? 0,
+      },
+      oldestWaitingAgeSeconds: dueAt === null ? 0 : Math.max(0, (Date.now() - dueAt) / 1000),
+    };
+  }
+
+  private failed(queue: string, error: unknown): void {
+    this.errors.inc({ queue });
+    const now = Date.now();
+    if (now - this.lastFailureLoggedAt > 60_000) {
+      this.lastFailureLoggedAt = now;
+      this.logger.warn({ err: error, queue }, 'queue metrics could not be read: left out of /metrics');
+    }
+  }
+}
