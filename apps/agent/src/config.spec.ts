@@ -23,7 +23,13 @@ describe('agent loadConfig', () => {
       queuePrefix: queuePrefixFor('postgres://postgres@127.0.0.1:5432/switchboard'),
       concurrency: 2,
       httpTools: false,
+      lockMs: 30_000,
     });
+  });
+
+  it('takes the job lock (how soon the jobs of a killed worker come back), within bounds', () => {
+    expect(loadConfig({ WORKER_TOKEN: TOKEN, WORKER_LOCK_MS: '2000' }).lockMs).toBe(2_000);
+    expect(() => loadConfig({ WORKER_TOKEN: TOKEN, WORKER_LOCK_MS: '10' })).toThrow(/WORKER_LOCK_MS/);
   });
 
   it('takes the queue prefix as given, or derives it from DATABASE_URL like the API', () => {
@@ -61,8 +67,21 @@ describe('agent loadConfig', () => {
       OPENAI_API_KEY: 'sk-test',
       API_URL: 'http://api:3000/',
     });
-    expect(config.livekit).toEqual({ url: 'wss://lk.example.test', apiKey: 'key', apiSecret: 'secret' });
-    expect(config.openai).toEqual({ apiKey: 'sk-test' });
+    expect(config.livekit).toEqual({
+      url: 'wss://lk.example.test',
+      apiKey: 'key',
+      apiSecret: 'secret',
+      agentName: 'switchboard-agent',
+      ringingTimeoutSeconds: 30,
+    });
+    expect(config.openai).toEqual({
+      apiKey: 'sk-test',
+      model: 'gpt-4.1-mini',
+      sttModel: 'gpt-4o-mini-transcribe',
+      ttsModel: 'gpt-4o-mini-tts',
+      ttsVoice: 'alloy',
+      timeoutMs: 4000,
+    });
     expect(config.apiUrl).toBe('http://api:3000');
   });
 
@@ -83,7 +102,35 @@ describe('agent loadConfig', () => {
     expect(described).not.toMatch(/hunter2|sk-secret|wt_0123/);
     expect(describeConfig(config)).toMatchObject({
       telephony: 'simulated callee',
-      understanding: 'openai (default endpoint)',
+      understanding: 'openai gpt-4.1-mini (default endpoint)',
     });
+  });
+
+  it('takes the SIP trunk, agent name, caller id and model settings, and checks them', () => {
+    const config = loadConfig({
+      WORKER_TOKEN: TOKEN,
+      LIVEKIT_URL: 'ws://127.0.0.1:7880',
+      LIVEKIT_API_KEY: 'devkey',
+      LIVEKIT_API_SECRET: 'secret',
+      LIVEKIT_SIP_TRUNK_ID: 'ST_abc',
+      LIVEKIT_AGENT_NAME: 'sb-agent',
+      LIVEKIT_CALLER_ID: '+14155550100',
+      OPENAI_API_KEY: 'sk-x',
+      OPENAI_BASE_URL: 'http://127.0.0.1:8000/v1',
+      OPENAI_MODEL: 'llama-3.1-8b',
+      OPENAI_TIMEOUT_MS: '1500',
+    });
+    expect(config.livekit).toMatchObject({ sipTrunkId: 'ST_abc', agentName: 'sb-agent', callerId: '+14155550100' });
+    expect(config.openai).toMatchObject({
+      baseUrl: 'http://127.0.0.1:8000/v1',
+      model: 'llama-3.1-8b',
+      timeoutMs: 1500,
+    });
+    expect(describeConfig(config).telephony).toBe('livekit (ws://127.0.0.1:7880, trunk ST_abc)');
+    expect(
+      issuesOf({ WORKER_TOKEN: TOKEN, LIVEKIT_CALLER_ID: '4155550100', OPENAI_TIMEOUT_MS: '10' })
+        .map((issue) => issue.split(':')[0])
+        .sort(),
+    ).toEqual(['LIVEKIT_CALLER_ID', 'OPENAI_TIMEOUT_MS']);
   });
 });

@@ -30,15 +30,54 @@ const AgentEnvSchema = z.object({
   ),
   LIVEKIT_API_KEY: optional(z.string().min(1).optional()),
   LIVEKIT_API_SECRET: optional(z.string().min(1).optional()),
+  LIVEKIT_SIP_TRUNK_ID: optional(z.string().min(1).optional()),
+  LIVEKIT_AGENT_NAME: optional(z.string().min(1).max(100).default('switchboard-agent')),
+  LIVEKIT_CALLER_ID: optional(
+    z
+      .string()
+      .regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number')
+      .optional(),
+  ),
+  LIVEKIT_RINGING_TIMEOUT_SECONDS: optional(z.coerce.number().int().min(5).max(120).default(30)),
   OPENAI_API_KEY: optional(z.string().min(1).optional()),
-  OPENAI_BASE_URL: optional(z.url({ protocol: /^https?$/ }).optional()),
+  OPENAI_BASE_URL: optional(z.url({ protocol: /^https?$/, error: 'must be an http(s):// URL' }).optional()),
+  OPENAI_MODEL: optional(z.string().min(1).default('gpt-4.1-mini')),
+  OPENAI_STT_MODEL: optional(z.string().min(1).default('gpt-4o-mini-transcribe')),
+  OPENAI_TTS_MODEL: optional(z.string().min(1).default('gpt-4o-mini-tts')),
+  OPENAI_TTS_VOICE: optional(z.string().min(1).default('alloy')),
+  OPENAI_TIMEOUT_MS: optional(z.coerce.number().int().min(100).max(60_000).default(4000)),
   LOG_LEVEL: optional(z.enum(LOG_LEVELS).default('info')),
   QUEUE_PREFIX: optional(z.string().min(1).max(100).optional()),
   DATABASE_URL: optional(z.string().min(1).default(DEFAULT_DATABASE_URL)),
   WORKER_CONCURRENCY: optional(z.coerce.number().int().min(1).max(100).default(2)),
   WORKER_ID: optional(z.string().min(1).max(200).optional()),
   HTTP_TOOLS: optional(z.enum(['true', 'false', '1', '0']).default('false')),
+  WORKER_LOCK_MS: optional(z.coerce.number().int().min(1_000).max(600_000).default(30_000)),
 });
+
+export interface LiveKitConfig {
+  url: string;
+  apiKey: string;
+  apiSecret: string;
+  /** outbound SIP trunk (`ST_…`); without it the worker can serve web calls but not dial phones */
+  sipTrunkId?: string;
+  /** the agent name web calls are dispatched to (the API's LIVEKIT_AGENT_NAME) */
+  agentName: string;
+  /** caller id presented when a call carries none */
+  callerId?: string;
+  ringingTimeoutSeconds: number;
+}
+
+export interface OpenAIConfig {
+  apiKey: string;
+  baseUrl?: string;
+  model: string;
+  sttModel: string;
+  ttsModel: string;
+  ttsVoice: string;
+  /** one understanding request; past it the local understanding answers */
+  timeoutMs: number;
+}
 
 /** Validated configuration of the call worker. */
 export interface AgentConfig {
@@ -46,9 +85,9 @@ export interface AgentConfig {
   workerToken: string;
   redisUrl: string;
   /** Real telephony when set; otherwise calls go to the simulated callee. */
-  livekit?: { url: string; apiKey: string; apiSecret: string };
+  livekit?: LiveKitConfig;
   /** Real speech and language model when set; otherwise the deterministic local understanding. */
-  openai?: { apiKey: string; baseUrl?: string };
+  openai?: OpenAIConfig;
   logLevel: (typeof LOG_LEVELS)[number];
   /** BullMQ prefix of the `calls` queue: QUEUE_PREFIX, else derived from DATABASE_URL like the API does */
   queuePrefix: string;
@@ -58,6 +97,11 @@ export interface AgentConfig {
   workerId?: string;
   /** run the flows' HTTP tools for real (builtins are always simulated) */
   httpTools: boolean;
+  /**
+   * BullMQ job lock (ms), renewed while a job runs; a killed worker's jobs come back after it (it is
+   * also the stalled-check period). Re-running such a job is safe: its claim is refused.
+   */
+  lockMs: number;
 }
 
 export class ConfigError extends Error {
@@ -78,6 +122,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       'LIVEKIT_API_KEY: LIVEKIT_URL is set: LIVEKIT_API_KEY and LIVEKIT_API_SECRET are required with it',
     ]);
   }
+  if (values.LIVEKIT_URL && !values.OPENAI_API_KEY) {
+    // a live call needs speech-to-text and text-to-speech; the local understanding has no voice
+    throw new ConfigError([
+      'OPENAI_API_KEY: LIVEKIT_URL is set: live calls need OPENAI_API_KEY (speech-to-text and text-to-speech; OPENAI_BASE_URL for another OpenAI-compatible server)',
+    ]);
+  }
   const config: AgentConfig = {
     apiUrl: values.API_URL.replace(/\/+$/, ''),
     workerToken: values.WORKER_TOKEN,
@@ -86,14 +136,28 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     queuePrefix: values.QUEUE_PREFIX ?? queuePrefixFor(values.DATABASE_URL),
     concurrency: values.WORKER_CONCURRENCY,
     httpTools: values.HTTP_TOOLS === 'true' || values.HTTP_TOOLS === '1',
+    lockMs: values.WORKER_LOCK_MS,
   };
   if (values.WORKER_ID) config.workerId = values.WORKER_ID;
   if (values.LIVEKIT_URL && values.LIVEKIT_API_KEY && values.LIVEKIT_API_SECRET) {
-    config.livekit = { url: values.LIVEKIT_URL, apiKey: values.LIVEKIT_API_KEY, apiSecret: values.LIVEKIT_API_SECRET };
+    config.livekit = {
+      url: values.LIVEKIT_URL,
+      apiKey: values.LIVEKIT_API_KEY,
+      apiSecret: values.LIVEKIT_API_SECRET,
+      agentName: values.LIVEKIT_AGENT_NAME,
+      ringingTimeoutSeconds: values.LIVEKIT_RINGING_TIMEOUT_SECONDS,
+      ...(values.LIVEKIT_SIP_TRUNK_ID ? { sipTrunkId: values.LIVEKIT_SIP_TRUNK_ID } : {}),
+      ...(values.LIVEKIT_CALLER_ID ? { callerId: values.LIVEKIT_CALLER_ID } : {}),
+    };
   }
   if (values.OPENAI_API_KEY) {
     config.openai = {
       apiKey: values.OPENAI_API_KEY,
+      model: values.OPENAI_MODEL,
+      sttModel: values.OPENAI_STT_MODEL,
+      ttsModel: values.OPENAI_TTS_MODEL,
+      ttsVoice: values.OPENAI_TTS_VOICE,
+      timeoutMs: values.OPENAI_TIMEOUT_MS,
       ...(values.OPENAI_BASE_URL ? { baseUrl: values.OPENAI_BASE_URL } : {}),
     };
   }
@@ -108,8 +172,12 @@ export function describeConfig(config: AgentConfig): Record<string, unknown> {
     queue: `${config.queuePrefix}:calls`,
     concurrency: config.concurrency,
     httpTools: config.httpTools,
-    telephony: config.livekit ? `livekit (${config.livekit.url})` : 'simulated callee',
-    understanding: config.openai ? `openai (${config.openai.baseUrl ?? 'default endpoint'})` : 'local, deterministic',
+    telephony: config.livekit
+      ? `livekit (${config.livekit.url}, ${config.livekit.sipTrunkId ? `trunk ${config.livekit.sipTrunkId}` : 'no SIP trunk: web calls only'})`
+      : 'simulated callee',
+    understanding: config.openai
+      ? `openai ${config.openai.model} (${config.openai.baseUrl ?? 'default endpoint'})`
+      : 'local, deterministic',
   };
 }
 

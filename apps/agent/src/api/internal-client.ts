@@ -4,11 +4,14 @@ import {
   CallClaimSchema,
   CallEventsAckSchema,
   type CallEventsBody,
+  type CallLease,
+  CallLeaseSchema,
   type CallOptOutBody,
   CallOptOutResultSchema,
   CallSchema,
-  type ClaimCallBody,
+  type ClaimCallBodySchema,
   type CompleteCallBody,
+  type RenewCallLeaseBody,
 } from '@switchboard/contracts';
 import { type z } from 'zod';
 
@@ -68,8 +71,14 @@ export class InternalClient {
     this.fetchImpl = options.fetchImpl ?? fetch;
   }
 
-  claim(callId: string, body: ClaimCallBody): Promise<CallClaim> {
+  /** `leaseSeconds` may be left out: the API grants its own CALL_LEASE_SECONDS */
+  claim(callId: string, body: z.input<typeof ClaimCallBodySchema>): Promise<CallClaim> {
     return this.post(callId, 'claim', body, CallClaimSchema, false);
+  }
+
+  /** Extends the lease (idempotent: a retried renewal only moves the end again); 409 CALL_LEASE_LOST when lost. */
+  renewLease(callId: string, body: RenewCallLeaseBody): Promise<CallLease> {
+    return this.post(callId, 'lease', body, CallLeaseSchema, true);
   }
 
   events(callId: string, body: CallEventsBody): Promise<z.infer<typeof CallEventsAckSchema>> {

@@ -43,7 +43,6 @@ describe('runCall against a fake API', () => {
     expect(api!.requests.find((r) => r.path.endsWith('/claim'))!.body).toEqual({
       attempt: 1,
       workerId: 'test-worker',
-      leaseSeconds: 900,
     });
     expect(api!.requests.every((r) => r.authorization === `Bearer ${TOKEN}`)).toBe(true);
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { CALL_DISPOSITIONS, type CallClaim, type CallDisposition } from '@switchboard/contracts';
 import {
   type AnsweredBy,
+  type Callee,
   CallSession,
   type CallRecord,
   canonicalJson,
@@ -9,6 +10,7 @@ import {
   type CompiledFlow,
   FlowDocumentSchema,
   HttpToolRunner,
+  type LanguageUnderstanding,
   LocalUnderstanding,
   type OptOutRecorder,
   ScenarioToolRunner,
@@ -17,7 +19,9 @@ import {
   SimulatedClock,
 } from '@switchboard/flow';
 import { ApiRefusal, type InternalClient } from '../api/internal-client.js';
+import { grantedLeaseSeconds, LeaseKeeper, renewalIntervalMs } from './lease.js';
 import type { Logger } from '../logger.js';
+import type { CallMedia, CallMediaFactory } from '../voice/media.js';
 import { EventBatcher, type EventBatcherOptions } from './event-batcher.js';
 import { defaultPersona } from './persona.js';
 
@@ -42,6 +46,10 @@ export interface RunCallDeps {
   batching?: EventBatcherOptions;
   /** the simulation of a claimed call; defaults to the claim's `simulation` field, else the default persona */
   simulationOf?: (claim: CallClaim) => CallSimulation | undefined;
+  /** real telephony (LiveKit, voice/livekit-media.ts); without it calls go to the simulated callee */
+  media?: CallMediaFactory;
+  /** understanding of callee turns; default the local, deterministic one */
+  understanding?: LanguageUnderstanding;
 }
 
 export type RunCallResult =
@@ -90,14 +98,65 @@ export function apiDisposition(record: CallRecord, answeredBy: AnsweredBy): Call
   return 'completed';
 }
 
+/** the simulated callee as call media: the default when no telephony is configured */
+function simulatedMedia(callee: Callee, answeredBy: AnsweredBy): CallMedia {
+  const clock = new SimulatedClock(Date.now());
+  const channel = new SimulatedChannel(clock, callee);
+  return { answeredBy, channel, clock, attach: (session) => channel.attach(session), close: async () => undefined };
+}
+
 function simulationFromClaim(claim: CallClaim): CallSimulation | undefined {
   return claim.simulation ?? undefined;
 }
 
+/** The claim answered 409 CALL_PACED: nothing changed; the job waits until `retryAt` (same id, no attempt used). */
+export class ClaimPaced extends Error {
+  constructor(readonly retryAt: Date) {
+    super(`the campaign is at its pacing limit: retry at ${retryAt.toISOString()}`);
+    this.name = 'ClaimPaced';
+  }
+}
+
 /**
- * One `calls` job: claim the attempt (a refusal ends the job: nothing is dialled and nothing
- * retried), run the pinned flow on the simulated callee, stream the events, record an opt-out
- * on the API before the call may end, and complete the call.
+ * A failure after the claim succeeded. The attempt may have been dialled, so its job must never
+ * be retried (the worker fails it unrecoverably). `completed`: the call was completed `failed`
+ * on the API; otherwise its lease runs out and the API's sweeper ends it `worker_lost`.
+ */
+export class AttemptFailed extends Error {
+  constructor(
+    message: string,
+    readonly completed: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'AttemptFailed';
+  }
+}
+
+/** The callee opted out and the API could not record it: the call must not be completed. */
+class OptOutNotRecorded extends Error {
+  constructor(cause: unknown) {
+    super('the callee opted out and the API did not record it', { cause });
+    this.name = 'OptOutNotRecorded';
+  }
+}
+
+/** When a paced claim may be tried again: the `retryAt` detail, else a short wait. */
+function retryAtOf(refusal: ApiRefusal): Date {
+  const details = Array.isArray(refusal.details)
+    ? (refusal.details as Array<{ path?: unknown; message?: unknown }>)
+    : [];
+  const retryAt = details.find((detail) => detail.path === 'retryAt')?.message;
+  const at = typeof retryAt === 'string' ? Date.parse(retryAt) : Number.NaN;
+  return new Date(Number.isFinite(at) ? at : Date.now() + 5_000);
+}
+
+/**
+ * One `calls` job: claim the attempt, then play it. Before the claim succeeded nothing was dialled:
+ * a refusal (4xx) ends the job without retry, CALL_PACED throws `ClaimPaced`, and a transient
+ * failure (API or Postgres unreachable, 5xx, network) is thrown as is for BullMQ to retry with
+ * back-off. After it, the lease is renewed every third of it while the call runs, and any failure
+ * is an `AttemptFailed` (never retried).
  */
 export async function runCall(job: CallJob, deps: RunCallDeps): Promise<RunCallResult> {
   const log = deps.logger.child({ callId: job.callId, attempt: job.attempt });
@@ -106,15 +165,80 @@ export async function runCall(job: CallJob, deps: RunCallDeps): Promise<RunCallR
     claim = await deps.client.claim(job.callId, {
       attempt: job.attempt,
       workerId: deps.workerId,
-      leaseSeconds: deps.leaseSeconds ?? 900,
+      ...(deps.leaseSeconds !== undefined ? { leaseSeconds: deps.leaseSeconds } : {}),
     });
   } catch (error) {
+    if (error instanceof ApiRefusal && error.code === 'CALL_PACED') throw new ClaimPaced(retryAtOf(error));
     if (error instanceof ApiRefusal) {
       log.info({ code: error.code, status: error.status }, 'claim refused: not dialling');
       return { outcome: 'refused', code: error.code };
     }
     throw error;
   }
+  const lease = new LeaseKeeper(
+    deps.client,
+    job.callId,
+    job.attempt,
+    deps.workerId,
+    renewalIntervalMs(grantedLeaseSeconds(claim)),
+    log,
+  ).start();
+  try {
+    return await playCall(job, deps, claim, log, lease.lost);
+  } catch (error) {
+    throw await failAttempt(job, deps, log, error, lease.lost);
+  } finally {
+    lease.stop();
+  }
+}
+
+/**
+ * After a failure of a claimed attempt: complete the call `failed` (disposition `worker_error`)
+ * when that is still right and possible. Not when the lease was lost (the attempt is not ours) nor
+ * when an opt-out could not be recorded (completing would hide it: the sweeper ends the call).
+ */
+async function failAttempt(
+  job: CallJob,
+  deps: RunCallDeps,
+  log: Logger,
+  error: unknown,
+  leaseLost: AbortSignal,
+): Promise<AttemptFailed> {
+  const message = error instanceof Error ? error.message : String(error);
+  if (leaseLost.aborted) return new AttemptFailed(`lease lost, call stopped: ${message}`, false, { cause: error });
+  if (error instanceof OptOutNotRecorded) return new AttemptFailed(message, false, { cause: error });
+  try {
+    // the events sent so far stay on the call; what the session held in memory is lost with it
+    await deps.client.complete(job.callId, {
+      disposition: 'worker_error',
+      outcome: 'failed',
+      path: [],
+      transcript: [],
+      variables: {},
+    });
+    log.error({ err: error }, 'call failed after its claim: completed failed');
+    return new AttemptFailed(`call failed after its claim (completed failed): ${message}`, true, { cause: error });
+  } catch (completeError) {
+    log.error(
+      { err: error, completeError },
+      'call failed after its claim and could not be completed: the lease will run out',
+    );
+    return new AttemptFailed(`call failed after its claim (not completed): ${message}`, false, { cause: error });
+  }
+}
+
+/**
+ * The claimed attempt: run the pinned flow on the call's media (the simulated callee without
+ * telephony), stream the events, record an opt-out on the API before the call may end, and
+ * complete the call. A lost lease hangs up.
+ */
+async function playCall(
+  job: CallJob,
+  deps: RunCallDeps,
+  claim: CallClaim,
+  log: Logger,
+  leaseLost: AbortSignal,
+): Promise<RunCallResult> {
   const to = maskNumber(claim.to);
   log.info({ to, flowVersion: claim.flowVersion, leaseUntil: claim.leaseUntil }, 'call claimed');
 
@@ -143,30 +267,41 @@ export async function runCall(job: CallJob, deps: RunCallDeps): Promise<RunCallR
     },
   };
 
-  const clock = new SimulatedClock(Date.now());
-  const channel = new SimulatedChannel(clock, callee);
+  const media = deps.media
+    ? await deps.media({
+        callId: job.callId,
+        attempt: job.attempt,
+        to: claim.to,
+        callerId: claim.callerId,
+        flow: compiled.flow,
+        logger: log,
+      })
+    : simulatedMedia(callee, answeredBy);
   const tools = new ScenarioToolRunner({}, deps.httpTools ? new HttpToolRunner() : null);
   const session = CallSession.start(compiled, {
     callId: job.callId,
     attempt: job.attempt,
-    channel,
-    clock,
+    channel: media.channel,
+    clock: media.clock,
     tools,
-    understanding,
-    answeredBy,
+    understanding: deps.understanding ?? understanding,
+    answeredBy: media.answeredBy,
     variables: claim.variables,
     optOut,
     onEvent: (event) => events.push(event),
   });
-  channel.attach(session);
-  const record = await session.result;
+  media.attach(session);
+  // the attempt is not ours any more: end the conversation now (the media closes with it)
+  leaseLost.addEventListener('abort', () => session.hangup(), { once: true });
+  const record = await session.result.finally(() => media.close());
+  if (leaseLost.aborted) throw new Error('the lease was lost during the call: not completing it');
   if (optOutFailure !== undefined) {
     // never complete a call whose opt-out the API has not recorded: the job fails loudly instead
     await events.flush().catch(() => undefined);
-    throw new Error('the callee opted out and the API did not record it', { cause: optOutFailure });
+    throw new OptOutNotRecorded(optOutFailure);
   }
 
-  const disposition = apiDisposition(record, answeredBy);
+  const disposition = apiDisposition(record, media.answeredBy);
   events.push({
     type: 'call.ended',
     at: record.endedAt,

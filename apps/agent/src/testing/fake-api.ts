@@ -131,7 +131,7 @@ export function plainApi(options: PlainApiOptions): { handler: FakeHandler; call
         status: 200,
         body: {
           id,
-          status: body.disposition === 'opted_out' ? 'completed' : 'completed',
+          status: 'completed',
           to: '+1******0142',
           callerId: '+18005550100',
           flowId: '00000000-0000-4000-8000-000000000001',
@@ -150,6 +150,9 @@ export function plainApi(options: PlainApiOptions): { handler: FakeHandler; call
           createdAt: now,
           updatedAt: now,
           completedAt: now,
+          failureReason: null,
+          campaignId: null,
+          contactId: null,
         },
       };
     }
