@@ -1,6 +1,10 @@
 import { lazy, Suspense, useEffect, useReducer } from 'react';
 import { session, setUnauthorizedHandler } from './api/client.js';
 import { logout } from './api/flows.js';
+import { CallPage } from './pages/CallPage.js';
+import { CallsPage } from './pages/CallsPage.js';
+import { CampaignPage } from './pages/CampaignPage.js';
+import { CampaignsPage } from './pages/CampaignsPage.js';
 import { FlowsPage } from './pages/FlowsPage.js';
 import { LoginPage } from './pages/LoginPage.js';
 import { hrefOf, navigate, useRoute } from './router.js';
@@ -26,6 +30,21 @@ export function App() {
         <a href={hrefOf({ name: 'flows' })} className="brand">
           Switchboard
         </a>
+        <ul className="nav-links">
+          {(
+            [
+              ['flows', 'Flows', route.name === 'flows' || route.name === 'editor'],
+              ['campaigns', 'Campaigns', route.name === 'campaigns' || route.name === 'campaign'],
+              ['calls', 'Calls', route.name === 'calls' || route.name === 'call'],
+            ] as const
+          ).map(([name, label, current]) => (
+            <li key={name}>
+              <a href={hrefOf({ name })} aria-current={current ? 'page' : undefined} data-testid={`nav-${name}`}>
+                {label}
+              </a>
+            </li>
+          ))}
+        </ul>
         <span className="muted">
           {who?.email} · {who?.organization}
         </span>
@@ -48,6 +67,14 @@ export function App() {
         <Suspense fallback={<main className="page">Loading the editor…</main>}>
           <EditorPage id={route.id} />
         </Suspense>
+      ) : route.name === 'campaigns' ? (
+        <CampaignsPage />
+      ) : route.name === 'campaign' ? (
+        <CampaignPage key={route.id} id={route.id} />
+      ) : route.name === 'calls' ? (
+        <CallsPage {...(route.campaignId ? { campaignId: route.campaignId } : {})} />
+      ) : route.name === 'call' ? (
+        <CallPage key={route.id} id={route.id} />
       ) : (
         <FlowsPage />
       )}

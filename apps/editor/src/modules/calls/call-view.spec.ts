@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { eventRows, statusTone, transcriptBubbles, variableRows } from './call-view.js';
+
+describe('the call page view model', () => {
+  it('turns the transcript into bubbles, naming turns without words', () => {
+    expect(
+      transcriptBubbles([
+        { speaker: 'agent', text: 'Hi Ana', at: '2026-03-10T15:00:00Z', nodeId: 'greet', kind: 'speech' },
+        { speaker: 'callee', text: 'yes', at: '2026-03-10T15:00:03Z', nodeId: 'confirm', kind: 'speech' },
+        { speaker: 'callee', text: '1', at: null, nodeId: 'menu', kind: 'dtmf' },
+        { speaker: 'callee', text: '', kind: 'silence' },
+        { speaker: 'callee', text: '', kind: 'hangup' },
+        'a line the worker sent as text',
+      ]),
+    ).toEqual([
+      { speaker: 'agent', text: 'Hi Ana', at: '2026-03-10T15:00:00Z', nodeId: 'greet' },
+      { speaker: 'callee', text: 'yes', at: '2026-03-10T15:00:03Z', nodeId: 'confirm' },
+      { speaker: 'callee', text: '(keypad: 1)', at: null, nodeId: 'menu' },
+      { speaker: 'callee', text: '(silence)', at: null, nodeId: null },
+      { speaker: 'callee', text: '(hung up)', at: null, nodeId: null },
+      { speaker: 'system', text: 'a line the worker sent as text', at: null, nodeId: null },
+    ]);
+  });
+
+  it('lists events with their other fields compacted, and variables sorted', () => {
+    expect(
+      eventRows([
+        { seq: 0, type: 'dialing', at: '2026-03-10T15:00:00Z' },
+        { seq: 1, type: 'node', at: '2026-03-10T15:00:01Z', nodeId: 'greet' },
+        42,
+      ]),
+    ).toEqual([
+      { seq: 0, type: 'dialing', at: '2026-03-10T15:00:00Z', detail: '' },
+      { seq: 1, type: 'node', at: '2026-03-10T15:00:01Z', detail: '{"nodeId":"greet"}' },
+      { seq: null, type: 'event', at: null, detail: '{"value":42}' },
+    ]);
+    expect(variableRows({ confirmed: true, first_name: 'Ana', at: { h: 1 } })).toEqual([
+      { name: 'at', value: '{"h":1}' },
+      { name: 'confirmed', value: 'true' },
+      { name: 'first_name', value: 'Ana' },
+    ]);
+  });
+
+  it('colours statuses by what they mean for the operator', () => {
+    expect(statusTone('completed')).toBe('ok');
+    expect(statusTone('blocked')).toBe('bad');
+    expect(statusTone('no_answer')).toBe('warn');
+    expect(statusTone('in_progress')).toBe('live');
+    expect(statusTone('queued')).toBe('wait');
+    expect(statusTone('cancelled')).toBe('off');
+  });
+});

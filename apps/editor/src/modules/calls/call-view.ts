@@ -1,0 +1,97 @@
+/** What the call page shows, from the loosely typed parts of a call (transcript, events). Pure. */
+
+export interface Bubble {
+  speaker: 'agent' | 'callee' | 'system';
+  text: string;
+  at: string | null;
+  nodeId: string | null;
+}
+
+const record = (value: unknown): Record<string, unknown> | null =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+
+/**
+ * The worker's transcript (libs/flow `TranscriptEntry`: speaker, text, kind, at, nodeId) as chat
+ * bubbles. Keypad digits, silences and hang-ups are callee turns without words: they are shown as
+ * what happened rather than as an empty bubble. Entries of an unknown shape are kept, as system lines.
+ */
+export function transcriptBubbles(transcript: readonly unknown[]): Bubble[] {
+  return transcript.map((entry): Bubble => {
+    const e = record(entry);
+    if (!e)
+      return {
+        speaker: 'system',
+        text: typeof entry === 'string' ? entry : JSON.stringify(entry),
+        at: null,
+        nodeId: null,
+      };
+    const speaker = e.speaker === 'agent' || e.speaker === 'callee' ? e.speaker : 'system';
+    const kind = text(e.kind) ?? 'speech';
+    const words = text(e.text) ?? '';
+    const shown =
+      kind === 'dtmf'
+        ? `(keypad: ${words})`
+        : kind === 'silence'
+          ? '(silence)'
+          : kind === 'hangup'
+            ? '(hung up)'
+            : words || JSON.stringify(entry);
+    return { speaker, text: shown, at: text(e.at), nodeId: text(e.nodeId) };
+  });
+}
+
+export interface EventRow {
+  seq: number | null;
+  type: string;
+  at: string | null;
+  /** the event's other fields, compact */
+  detail: string;
+}
+
+export function eventRows(events: readonly unknown[]): EventRow[] {
+  return events.map((event) => {
+    const e = record(event) ?? { value: event };
+    const { seq, type, at, ...rest } = e;
+    return {
+      seq: typeof seq === 'number' ? seq : null,
+      type: text(type) ?? 'event',
+      at: text(at),
+      detail: Object.keys(rest).length > 0 ? JSON.stringify(rest) : '',
+    };
+  });
+}
+
+/** A colour family per status, for the status pill. */
+export function statusTone(status: string): 'ok' | 'bad' | 'warn' | 'wait' | 'live' | 'off' {
+  switch (status) {
+    case 'completed':
+      return 'ok';
+    case 'failed':
+    case 'blocked':
+      return 'bad';
+    case 'no_answer':
+    case 'busy':
+    case 'voicemail':
+    case 'expired':
+    case 'paused':
+      return 'warn';
+    case 'dialing':
+    case 'in_progress':
+    case 'running':
+      return 'live';
+    case 'cancelled':
+      return 'off';
+    default:
+      return 'wait';
+  }
+}
+
+/** Variables as sorted rows, values as JSON except plain strings. */
+export function variableRows(variables: Record<string, unknown>): Array<{ name: string; value: string }> {
+  return Object.entries(variables)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, value]) => ({ name, value: typeof value === 'string' ? value : JSON.stringify(value) }));
+}
+
+export const formatTime = (iso: string | null | undefined): string => (iso ? new Date(iso).toLocaleString() : '—');

@@ -1,0 +1,398 @@
+import type { FlowSummary, FlowVersionSummary } from '@switchboard/contracts';
+import { useEffect, useId, useState, type ReactNode } from 'react';
+import { api, HttpError } from '../../api/client.js';
+import { listFlows, listVersions } from '../../api/flows.js';
+import { createCampaign } from './api.js';
+import {
+  emptyForm,
+  errorsFromApi,
+  toCreateBody,
+  type CampaignForm,
+  type FormErrors,
+  type FormField,
+} from './campaign-form.js';
+import { RETRY_ON, WEEKDAYS, type Campaign } from './types.js';
+
+const DAY_LABELS: Record<string, string> = {
+  mon: 'Mon',
+  tue: 'Tue',
+  wed: 'Wed',
+  thu: 'Thu',
+  fri: 'Fri',
+  sat: 'Sat',
+  sun: 'Sun',
+};
+
+/** One labelled input with the messages the form or the API gave about it. */
+function Row({
+  field,
+  label,
+  errors,
+  hint,
+  children,
+}: {
+  field: FormField;
+  label: string;
+  errors: FormErrors;
+  hint?: string;
+  children: (props: { id: string; 'aria-invalid': boolean; 'aria-describedby'?: string }) => ReactNode;
+}) {
+  const id = `campaign-${field.replace('.', '-')}`;
+  const messages = errors.fields[field] ?? [];
+  return (
+    <div className={`field${messages.length ? ' field-invalid' : ''}`}>
+      <label htmlFor={id}>{label}</label>
+      {children({
+        id,
+        'aria-invalid': messages.length > 0,
+        ...(messages.length ? { 'aria-describedby': `${id}-error` } : {}),
+      })}
+      {hint && <span className="hint">{hint}</span>}
+      {messages.length > 0 && (
+        <span className="field-error" id={`${id}-error`} data-testid={`error-${field}`}>
+          {messages.join('; ')}
+        </span>
+      )}
+    </div>
+  );
+}
+
+/**
+ * "New campaign": every setting of `POST /v1/campaigns`. Mistakes seen in the browser are shown
+ * before asking; the API's 4xx details land next to the fields they name.
+ */
+export function CampaignFormPanel({ onCreated, onCancel }: { onCreated: (c: Campaign) => void; onCancel: () => void }) {
+  const [form, setForm] = useState<CampaignForm>(emptyForm);
+  const [errors, setErrors] = useState<FormErrors>({ fields: {}, general: [] });
+  const [flows, setFlows] = useState<FlowSummary[]>([]);
+  const [versions, setVersions] = useState<FlowVersionSummary[]>([]);
+  const [callerIds, setCallerIds] = useState<string[]>([]);
+  const [busy, setBusy] = useState(false);
+  const callerList = useId();
+
+  const set = <K extends keyof CampaignForm>(key: K, value: CampaignForm[K]) =>
+    setForm((f) => ({ ...f, [key]: value }));
+
+  useEffect(() => {
+    listFlows({ status: 'published' })
+      .then((page) => setFlows(page.items.filter((f) => f.latestVersion !== null)))
+      .catch(() => undefined);
+    // operators may list the organisation's caller ids; others type the number
+    api<{ items: Array<{ phone: string }> }>('/v1/caller-ids?limit=100')
+      .then((page) => {
+        const phones = page.items.map((c) => c.phone);
+        setCallerIds(phones);
+        setForm((f) => (f.callerId || !phones[0] ? f : { ...f, callerId: phones[0] }));
+      })
+      .catch(() => undefined);
+  }, []);
+  useEffect(() => {
+    setVersions([]);
+    if (!form.flowId) return;
+    listVersions(form.flowId)
+      .then((page) => setVersions(page.items))
+      .catch(() => undefined);
+  }, [form.flowId]);
+
+  const toggle = <T extends string>(list: T[], value: T): T[] =>
+    list.includes(value) ? list.filter((v) => v !== value) : [...list, value];
+  const selectedFlow = flows.find((f) => f.id === form.flowId);
+
+  return (
+    <form
+      className="campaign-form"
+      aria-label="New campaign"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        const result = toCreateBody(form);
+        if ('errors' in result) {
+          setErrors(result.errors);
+          return;
+        }
+        setBusy(true);
+        setErrors({ fields: {}, general: [] });
+        createCampaign(result.body)
+          .then(onCreated)
+          .catch((err: unknown) =>
+            setErrors(
+              err instanceof HttpError
+                ? errorsFromApi(err.body, err.message)
+                : { fields: {}, general: [err instanceof Error ? err.message : String(err)] },
+            ),
+          )
+          .finally(() => setBusy(false));
+      }}
+    >
+      <h2>New campaign</h2>
+      <div className="form-grid">
+        <Row field="name" label="Name" errors={errors}>
+          {(p) => (
+            <input {...p} value={form.name} onChange={(e) => set('name', e.target.value)} data-testid="campaign-name" />
+          )}
+        </Row>
+        <Row field="flowId" label="Flow" errors={errors} hint="Only published flows can be called.">
+          {(p) => (
+            <select
+              {...p}
+              value={form.flowId}
+              onChange={(e) => setForm((f) => ({ ...f, flowId: e.target.value, version: '' }))}
+              data-testid="campaign-flow"
+            >
+              <option value="">Choose a published flow…</option>
+              {flows.map((f) => (
+                <option key={f.id} value={f.id}>
+                  {f.name} (v{f.latestVersion})
+                </option>
+              ))}
+            </select>
+          )}
+        </Row>
+        <Row field="version" label="Version" errors={errors}>
+          {(p) => (
+            <select
+              {...p}
+              value={form.version}
+              onChange={(e) => set('version', e.target.value)}
+              data-testid="campaign-version"
+            >
+              <option value="">Latest{selectedFlow?.latestVersion ? ` (v${selectedFlow.latestVersion})` : ''}</option>
+              {versions.map((v) => (
+                <option key={v.number} value={String(v.number)}>
+                  v{v.number} · {v.message || new Date(v.publishedAt).toLocaleDateString()}
+                </option>
+              ))}
+            </select>
+          )}
+        </Row>
+        <Row field="purpose" label="Purpose" errors={errors}>
+          {(p) => (
+            <select
+              {...p}
+              value={form.purpose}
+              onChange={(e) => set('purpose', e.target.value as CampaignForm['purpose'])}
+              data-testid="campaign-purpose"
+            >
+              <option value="">The flow's purpose</option>
+              <option value="INFORMATIONAL">Informational</option>
+              <option value="TELEMARKETING">Telemarketing</option>
+            </select>
+          )}
+        </Row>
+        <Row field="callerId" label="Caller id" errors={errors} hint="A number your organisation owns.">
+          {(p) => (
+            <>
+              <input
+                {...p}
+                list={callerList}
+                value={form.callerId}
+                onChange={(e) => set('callerId', e.target.value)}
+                placeholder="+12125550199"
+                data-testid="campaign-caller-id"
+              />
+              <datalist id={callerList}>
+                {callerIds.map((phone) => (
+                  <option key={phone} value={phone} />
+                ))}
+              </datalist>
+            </>
+          )}
+        </Row>
+        <Row
+          field="subject"
+          label="Subject"
+          errors={errors}
+          hint="What the calls are about (consents are matched on it)."
+        >
+          {(p) => (
+            <input
+              {...p}
+              value={form.subject}
+              onChange={(e) => set('subject', e.target.value)}
+              data-testid="campaign-subject"
+            />
+          )}
+        </Row>
+      </div>
+
+      <fieldset>
+        <legend>Operator window (the callee's local time; it narrows the legal window, never widens it)</legend>
+        <div className={`field${errors.fields['window.days'] ? ' field-invalid' : ''}`}>
+          <span className="field-label" id="campaign-days-label">
+            Days
+          </span>
+          <div className="day-picker" role="group" aria-labelledby="campaign-days-label">
+            {WEEKDAYS.map((day) => (
+              <label key={day} className="field-check">
+                <input
+                  type="checkbox"
+                  checked={form.windowDays.includes(day)}
+                  onChange={() => set('windowDays', toggle(form.windowDays, day))}
+                  data-testid={`campaign-day-${day}`}
+                />
+                {DAY_LABELS[day]}
+              </label>
+            ))}
+          </div>
+          {errors.fields['window.days'] && (
+            <span className="field-error" data-testid="error-window.days">
+              {errors.fields['window.days'].join('; ')}
+            </span>
+          )}
+        </div>
+        <div className="form-grid">
+          <Row field="window.start" label="From" errors={errors}>
+            {(p) => (
+              <input
+                {...p}
+                type="time"
+                value={form.windowStart}
+                onChange={(e) => set('windowStart', e.target.value)}
+                data-testid="campaign-window-start"
+              />
+            )}
+          </Row>
+          <Row field="window.end" label="Until" errors={errors}>
+            {(p) => (
+              <input
+                {...p}
+                type="time"
+                value={form.windowEnd}
+                onChange={(e) => set('windowEnd', e.target.value)}
+                data-testid="campaign-window-end"
+              />
+            )}
+          </Row>
+        </div>
+      </fieldset>
+
+      <fieldset>
+        <legend>Pacing</legend>
+        <div className="form-grid">
+          <Row field="pacing.maxConcurrent" label="Calls at once" errors={errors}>
+            {(p) => (
+              <input
+                {...p}
+                type="number"
+                min={1}
+                value={form.maxConcurrent}
+                onChange={(e) => set('maxConcurrent', e.target.value)}
+                data-testid="campaign-max-concurrent"
+              />
+            )}
+          </Row>
+          <Row field="pacing.perMinute" label="Calls per minute" errors={errors}>
+            {(p) => (
+              <input
+                {...p}
+                type="number"
+                min={1}
+                value={form.perMinute}
+                onChange={(e) => set('perMinute', e.target.value)}
+                data-testid="campaign-per-minute"
+              />
+            )}
+          </Row>
+        </div>
+      </fieldset>
+
+      <fieldset>
+        <legend>Retries</legend>
+        <div className="form-grid">
+          <Row field="retry.maxAttempts" label="Attempts per contact" errors={errors} hint="1 to 10">
+            {(p) => (
+              <input
+                {...p}
+                type="number"
+                min={1}
+                max={10}
+                value={form.maxAttempts}
+                onChange={(e) => set('maxAttempts', e.target.value)}
+                data-testid="campaign-max-attempts"
+              />
+            )}
+          </Row>
+          <Row field="retry.minGapMinutes" label="Minutes between attempts" errors={errors}>
+            {(p) => (
+              <input
+                {...p}
+                type="number"
+                min={0}
+                value={form.minGapMinutes}
+                onChange={(e) => set('minGapMinutes', e.target.value)}
+                data-testid="campaign-min-gap"
+              />
+            )}
+          </Row>
+        </div>
+        <div className={`field${errors.fields['retry.on'] ? ' field-invalid' : ''}`}>
+          <span className="field-label" id="campaign-retry-on-label">
+            Retry when the call ends
+          </span>
+          <div className="day-picker" role="group" aria-labelledby="campaign-retry-on-label">
+            {RETRY_ON.map((outcome) => (
+              <label key={outcome} className="field-check">
+                <input
+                  type="checkbox"
+                  checked={form.retryOn.includes(outcome)}
+                  onChange={() => set('retryOn', toggle(form.retryOn, outcome))}
+                  data-testid={`campaign-retry-${outcome}`}
+                />
+                {outcome.replace('_', ' ')}
+              </label>
+            ))}
+          </div>
+          {errors.fields['retry.on'] && (
+            <span className="field-error" data-testid="error-retry.on">
+              {errors.fields['retry.on'].join('; ')}
+            </span>
+          )}
+        </div>
+      </fieldset>
+
+      <fieldset>
+        <legend>Dates (your time zone; empty = from now, no end)</legend>
+        <div className="form-grid">
+          <Row field="startAt" label="Starts" errors={errors}>
+            {(p) => (
+              <input
+                {...p}
+                type="datetime-local"
+                value={form.startAt}
+                onChange={(e) => set('startAt', e.target.value)}
+                data-testid="campaign-start-at"
+              />
+            )}
+          </Row>
+          <Row field="endAt" label="Ends" errors={errors} hint="Contacts not reached by then expire.">
+            {(p) => (
+              <input
+                {...p}
+                type="datetime-local"
+                value={form.endAt}
+                onChange={(e) => set('endAt', e.target.value)}
+                data-testid="campaign-end-at"
+              />
+            )}
+          </Row>
+        </div>
+      </fieldset>
+
+      {errors.general.length > 0 && (
+        <div role="alert" className="banner banner-error" data-testid="campaign-form-errors">
+          {errors.general.map((m, i) => (
+            <p key={i}>{m}</p>
+          ))}
+        </div>
+      )}
+      <div className="button-row">
+        <button type="submit" className="primary" disabled={busy} data-testid="campaign-create">
+          {busy ? 'Creating…' : 'Create campaign'}
+        </button>
+        <button type="button" onClick={onCancel}>
+          Close
+        </button>
+      </div>
+    </form>
+  );
+}

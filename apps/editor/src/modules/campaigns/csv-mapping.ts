@@ -1,0 +1,91 @@
+/**
+ * The contacts upload's column mapping, read in the browser from the CSV's header row and sent as
+ * the query of `POST /v1/campaigns/:id/contacts` (`?phone=<column>&externalId=<column>&var.<name>=<column>`).
+ * The file itself goes up untouched: the API parses and checks every row.
+ */
+
+export interface ColumnMapping {
+  /** the column holding the number (required) */
+  phone: string;
+  /** the column holding the operator's own id of the contact, or '' for none */
+  externalId: string;
+  /** flow input variable → column ('' = not mapped) */
+  variables: Record<string, string>;
+}
+
+/**
+ * The first record of a CSV (RFC 4180: quoted fields, doubled quotes, a quoted newline, CRLF, a BOM).
+ * Only the header is needed, so parsing stops at the first unquoted line break.
+ */
+export function parseCsvHeader(text: string): string[] {
+  const source = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  const fields: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i]!;
+    if (quoted) {
+      if (c === '"') {
+        if (source[i + 1] === '"') {
+          field += '"';
+          i++;
+        } else quoted = false;
+      } else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      fields.push(field.trim());
+      field = '';
+    } else if (c === '\n' || c === '\r') break;
+    else field += c;
+  }
+  fields.push(field.trim());
+  return fields.length === 1 && fields[0] === '' ? [] : fields;
+}
+
+const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
+
+const PHONE_NAMES = ['phone', 'phonenumber', 'number', 'mobile', 'tel', 'telephone', 'to'];
+const EXTERNAL_ID_NAMES = ['externalid', 'id', 'contactid', 'customerid', 'ref', 'reference'];
+
+/**
+ * What the operator most likely means: `phone` (or a usual synonym) for the number, an id-like column
+ * for the external id, and each input variable from the column of the same name — the API's own
+ * default for variables, so an untouched mapping uploads as the API would read the file anyway.
+ */
+export function defaultMapping(header: readonly string[], inputVariables: readonly string[]): ColumnMapping {
+  const find = (names: readonly string[]) =>
+    names.map((name) => header.find((column) => norm(column) === name)).find((c) => c !== undefined) ?? '';
+  const variables: Record<string, string> = {};
+  for (const name of inputVariables) variables[name] = header.find((column) => norm(column) === norm(name)) ?? '';
+  return { phone: find(PHONE_NAMES), externalId: find(EXTERNAL_ID_NAMES), variables };
+}
+
+/** Why the mapping cannot be uploaded yet; empty when it can. */
+export function mappingProblems(
+  mapping: ColumnMapping,
+  header: readonly string[],
+  requiredVariables: readonly string[] = [],
+): string[] {
+  const problems: string[] = [];
+  if (header.length === 0) problems.push('The file has no header row.');
+  const duplicate = header.find((column, i) => header.indexOf(column) !== i);
+  if (duplicate !== undefined) problems.push(`The column "${duplicate}" appears twice in the header.`);
+  if (!mapping.phone) problems.push('Choose the column that holds the phone number.');
+  const known = new Set(header);
+  const used = [mapping.phone, mapping.externalId, ...Object.values(mapping.variables)].filter(Boolean);
+  for (const column of used) if (!known.has(column)) problems.push(`The file has no column "${column}".`);
+  for (const name of requiredVariables)
+    if (!mapping.variables[name])
+      problems.push(`The flow requires "${name}": map a column to it or set a default on the campaign.`);
+  return problems;
+}
+
+/** The upload's query string (no leading `?`); unmapped entries are left out so the API's defaults apply. */
+export function mappingToQuery(mapping: ColumnMapping): string {
+  const params = new URLSearchParams();
+  if (mapping.phone) params.set('phone', mapping.phone);
+  if (mapping.externalId) params.set('externalId', mapping.externalId);
+  for (const [name, column] of Object.entries(mapping.variables).sort(([a], [b]) => a.localeCompare(b)))
+    if (column) params.set(`var.${name}`, column);
+  return params.toString();
+}

@@ -1,0 +1,278 @@
+import type { Call } from '@switchboard/contracts';
+import { useCallback, useEffect, useState } from 'react';
+import { HttpError } from '../api/client.js';
+import { getFlow } from '../api/flows.js';
+import { cancelCall, getCall } from '../modules/calls/api.js';
+import { eventRows, formatTime, transcriptBubbles, variableRows } from '../modules/calls/call-view.js';
+import { StatusPill } from '../modules/calls/StatusPill.js';
+import { hrefOf } from '../router.js';
+
+type CallDetail = Call & { campaignId?: string | null };
+
+/** statuses that still change on their own: the page follows them every 2 s */
+const MOVING = new Set(['pending', 'scheduled', 'queued', 'dialing', 'in_progress']);
+const CANCELLABLE = new Set(['pending', 'scheduled', 'queued']);
+
+/** One call as a compliance reviewer reads it: why it was (not) dialled, what was said, what happened. */
+export function CallPage({ id }: { id: string }) {
+  const [call, setCall] = useState<CallDetail | null>(null);
+  const [flowName, setFlowName] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const refresh = useCallback(
+    (signal?: AbortSignal) =>
+      getCall(id, signal)
+        .then((c) => {
+          setCall(c);
+          setError(null);
+        })
+        .catch((e: unknown) => !signal?.aborted && setError(e instanceof Error ? e.message : String(e))),
+    [id],
+  );
+  useEffect(() => {
+    const controller = new AbortController();
+    void refresh(controller.signal);
+    return () => controller.abort();
+  }, [refresh]);
+  const flowId = call?.flowId;
+  useEffect(() => {
+    if (flowId)
+      getFlow(flowId)
+        .then((f) => setFlowName(f.name))
+        .catch(() => undefined);
+  }, [flowId]);
+  const status = call?.status;
+  useEffect(() => {
+    if (!status || !MOVING.has(status)) return;
+    const controller = new AbortController();
+    const timer = setInterval(() => void refresh(controller.signal), 2_000);
+    return () => {
+      controller.abort();
+      clearInterval(timer);
+    };
+  }, [status, refresh]);
+
+  if (!call)
+    return (
+      <main className="page">
+        {error ? (
+          <p role="alert" className="error-text">
+            {error}
+          </p>
+        ) : (
+          'Loading…'
+        )}
+      </main>
+    );
+
+  const decision = call.lastDecision;
+  const bubbles = transcriptBubbles(call.transcript);
+  const events = eventRows(call.events);
+  const variables = variableRows(call.variables);
+  return (
+    <main className="page call-page">
+      <p className="crumbs">
+        <a href={hrefOf({ name: 'calls' })}>Calls</a>
+        {call.campaignId && (
+          <>
+            {' · '}
+            <a href={hrefOf({ name: 'campaign', id: call.campaignId })}>its campaign</a>
+          </>
+        )}
+      </p>
+      <header className="section-head">
+        <h1>
+          Call to <span className="mono">{call.to}</span>
+        </h1>
+        <StatusPill status={call.status} testId="call-status" />
+        {CANCELLABLE.has(call.status) && (
+          <button
+            type="button"
+            className="danger"
+            onClick={() => {
+              if (!window.confirm('Cancel this call? It will not be dialled.')) return;
+              cancelCall(call.id)
+                .then(() => refresh())
+                .catch((e: unknown) => setError(e instanceof HttpError || e instanceof Error ? e.message : String(e)));
+            }}
+          >
+            Cancel call
+          </button>
+        )}
+      </header>
+      {error && (
+        <p role="alert" className="error-text">
+          {error}
+        </p>
+      )}
+
+      <dl className="facts">
+        <div>
+          <dt>Flow</dt>
+          <dd>
+            <a href={hrefOf({ name: 'editor', id: call.flowId })}>{flowName ?? 'flow'}</a> · v{call.flowVersion}
+          </dd>
+        </div>
+        <div>
+          <dt>Purpose</dt>
+          <dd>{call.purpose}</dd>
+        </div>
+        <div>
+          <dt>Subject</dt>
+          <dd>{call.subject ?? '—'}</dd>
+        </div>
+        <div>
+          <dt>Caller id</dt>
+          <dd className="mono">{call.callerId}</dd>
+        </div>
+        <div>
+          <dt>Attempt</dt>
+          <dd data-testid="call-attempt">{call.attempt}</dd>
+        </div>
+        <div>
+          <dt>Scheduled for</dt>
+          <dd>{formatTime(call.scheduledFor)}</dd>
+        </div>
+        <div>
+          <dt>Disposition</dt>
+          <dd>{call.disposition ?? '—'}</dd>
+        </div>
+        <div>
+          <dt>Created · completed</dt>
+          <dd>
+            {formatTime(call.createdAt)} · {formatTime(call.completedAt)}
+          </dd>
+        </div>
+      </dl>
+
+      <section aria-label="Compliance decision" className="decision" data-testid="call-decision">
+        <h2>Decision</h2>
+        {decision ? (
+          <>
+            <p>
+              <code className={decision.outcome === 'ALLOWED' ? 'outcome-ok' : 'outcome-bad'}>{decision.outcome}</code>
+              {decision.nextAllowedAt && <> · next allowed {formatTime(decision.nextAllowedAt)}</>}
+              <span className="muted"> · rules {decision.ruleSetVersion}</span>
+            </p>
+            {decision.reasons.length > 0 ? (
+              <table className="data-table">
+                <thead>
+                  <tr>
+                    <th scope="col">Check</th>
+                    <th scope="col">Code</th>
+                    <th scope="col">Why</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {decision.reasons.map((r, i) => (
+                    <tr key={i}>
+                      <td>{r.check}</td>
+                      <td>
+                        <code>
+                          {r.code}
+                          {r.subCode ? `/${r.subCode}` : ''}
+                        </code>
+                      </td>
+                      <td>{r.detail}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            ) : (
+              <p className="muted">No reason recorded: every check passed.</p>
+            )}
+          </>
+        ) : (
+          <p className="muted">Not gated yet.</p>
+        )}
+        <p className="hint">
+          {call.decisionIds.length} decision(s) in the decision log for this call
+          {call.decisionIds.length > 0 && (
+            <>
+              : <span className="mono">{call.decisionIds.join(', ')}</span>
+            </>
+          )}
+          . The last one is shown; each is kept, hash-chained, in the compliance decision log.
+        </p>
+      </section>
+
+      <div className="call-columns">
+        <section aria-label="Transcript">
+          <h2>Transcript</h2>
+          {bubbles.length === 0 ? (
+            <p className="muted">Nothing was said (yet).</p>
+          ) : (
+            <ol className="chat call-chat" data-testid="call-transcript">
+              {bubbles.map((b, i) => (
+                <li
+                  key={i}
+                  className={`bubble bubble-${b.speaker}`}
+                  title={[b.nodeId, b.at].filter(Boolean).join(' · ')}
+                >
+                  {b.text}
+                </li>
+              ))}
+            </ol>
+          )}
+        </section>
+        <section aria-label="Variables and path">
+          <h2>Variables</h2>
+          {variables.length === 0 ? (
+            <p className="muted">None.</p>
+          ) : (
+            <dl className="vars">
+              {variables.map((v) => (
+                <div key={v.name}>
+                  <dt>{v.name}</dt>
+                  <dd className="mono">{v.value}</dd>
+                </div>
+              ))}
+            </dl>
+          )}
+          <h2>Path</h2>
+          {call.path.length === 0 ? (
+            <p className="muted">No node reached (yet).</p>
+          ) : (
+            <ol className="path" data-testid="call-path">
+              {call.path.map((node, i) => (
+                <li key={i}>
+                  <code>{node}</code>
+                </li>
+              ))}
+            </ol>
+          )}
+        </section>
+      </div>
+
+      <section aria-label="Events">
+        <h2>Events</h2>
+        {events.length === 0 ? (
+          <p className="muted">No events.</p>
+        ) : (
+          <table className="data-table compact" data-testid="call-events">
+            <thead>
+              <tr>
+                <th scope="col">#</th>
+                <th scope="col">When</th>
+                <th scope="col">Event</th>
+                <th scope="col">Detail</th>
+              </tr>
+            </thead>
+            <tbody>
+              {events.map((e, i) => (
+                <tr key={i}>
+                  <td className="num">{e.seq ?? ''}</td>
+                  <td>{formatTime(e.at)}</td>
+                  <td>
+                    <code>{e.type}</code>
+                  </td>
+                  <td className="mono small">{e.detail}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </main>
+  );
+}
