@@ -15,24 +15,20 @@
  *    the byte read); scrubbing a 1 million-number list (goal ≤ 5 s);
  *  - `POST /v1/compliance/check` requests/s and p99 with autocannon.
  *
- * The API is built (`npm run build -w @switchboard/api`: Nest's injection needs decorator metadata,
- * which tsx does not emit) and runs in a worker thread on a throwaway database next to
- * DATABASE_URL's (`switchboard_bench_<pid>_<random>`), dropped at the end, on failure and on
- * Ctrl-C. The synthetic registry file is written to the temp folder and removed. Prints figures;
+ * The API is built and runs in a worker thread (bench/lib/api-thread.ts) on a throwaway database
+ * next to DATABASE_URL's, dropped at the end, on failure and on Ctrl-C. The synthetic registry file is written to the temp folder and removed. Prints figures;
  * exits 0 unless the bench itself could not run. On a shared machine figures vary with its load
  * (printed).
  */
-import { execFileSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import autocannon from 'autocannon';
 import { evaluate, type ComplianceInputInit } from '@switchboard/compliance';
+import { buildApi, onInterrupt, startApiThread } from './lib/api-thread.js';
 import { ms, numberArg, printTable } from './lib/report.js';
 
 const NUMBERS = numberArg('--numbers', 25_000_000);
@@ -48,9 +44,6 @@ const NPAS = [
   201, 202, 203, 205, 206, 207, 208, 209, 210, 212, 213, 214, 215, 216, 217, 218, 219, 224, 225, 228, 229, 231, 234,
   239, 240, 248, 251, 252, 253, 254,
 ];
-
-const root = new URL('../', import.meta.url);
-const apiDist = new URL('apps/api/dist/', root);
 
 // ------------------------------------------------------------------ evaluate()
 
@@ -126,124 +119,62 @@ function benchEvaluate(): void {
 // ------------------------------------------------------------------ the API thread
 
 /**
- * The API thread, plain JavaScript on the built API: a throwaway database, AppModule on a random
- * port, an organisation and an admin API key; on `measure` it times lookups and a scrub through
- * the registry service in this process; on `stop` it closes the app and drops the database.
+ * In the API thread (bench/lib/api-thread.ts, an admin API key): on `measure` it times lookups and a
+ * scrub through the registry service in that thread.
  */
-const API_THREAD = `
-import { randomBytes, randomInt } from 'node:crypto';
-import { parentPort, workerData } from 'node:worker_threads';
-
-const { urls, databaseUrl: serverUrlFromEnv, redisUrl } = workerData;
-const send = (message) => parentPort.postMessage(message);
-const inbox = [];
-const waiting = [];
-parentPort.on('message', (message) => { const resolve = waiting.shift(); if (resolve) resolve(message); else inbox.push(message); });
-const next = () => inbox.length ? Promise.resolve(inbox.shift()) : new Promise((resolve) => waiting.push(resolve));
-
-async function call(base, method, path, { token, body, expect }) {
-  const res = await fetch(base + path, {
-    method,
-    headers: { ...(token ? { authorization: 'Bearer ' + token } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  if (res.status !== expect) throw new Error(method + ' ' + path + ': expected ' + expect + ', got ' + res.status + ': ' + text.slice(0, 500));
-  return text ? JSON.parse(text) : undefined;
-}
-
+const PLUGIN = `
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
 
-const { NestFactory } = await import(urls.nestCore);
-const { DataSource } = await import(urls.typeorm);
-const { AppModule } = await import(urls.appModule);
-const { setupApp } = await import(urls.appSetup);
-const { loadConfig, DEFAULT_DATABASE_URL } = await import(urls.appConfig);
-const { createLogger } = await import(urls.logger);
-const { OrganizationsService } = await import(urls.organizations);
-const { DncRegistryService } = await import(urls.dncRegistry);
-const { DncRepository } = await import(urls.dncRepository);
-const migrate = await import(urls.migrate);
+export async function handle(ctx, message) {
+  if (message.type !== 'measure') throw new Error('unknown request ' + JSON.stringify(message));
+  const { randomInt } = await import('node:crypto');
+  const { DataSource } = await import(ctx.urls.typeorm);
+  const { DncRegistryService } = await import(ctx.urls.dncRegistry);
+  const { DncRepository } = await import(ctx.urls.dncRepository);
+  const { app, organizationId } = ctx;
+  const registry = app.get(DncRegistryService);
+  const repository = app.get(DncRepository);
+  const dataSource = app.get(DataSource);
+  const npas = message.npas;
+  const randomPhone = () => '+1' + npas[randomInt(npas.length)] + String(2000000 + randomInt(8000000));
+  const at = new Date();
 
-const name = 'switchboard_bench_' + process.pid + '_' + randomBytes(4).toString('hex');
-const databaseUrl = migrate.withDatabaseName(serverUrlFromEnv ?? DEFAULT_DATABASE_URL, name);
-let app;
-let created = false;
-try {
-  created = await migrate.ensureDatabase(databaseUrl);
-  await migrate.runMigrations(databaseUrl);
-  const config = loadConfig({ DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '0' });
-  app = await NestFactory.create(AppModule.register(config, { logger: createLogger({ level: 'silent' }) }), {
-    logger: ['error', 'warn'],
-    abortOnError: false,
-  });
-  setupApp(app);
-  await app.listen(0, '127.0.0.1');
-  const base = 'http://127.0.0.1:' + app.getHttpServer().address().port;
-  const tag = randomBytes(4).toString('hex');
-  const email = 'bench-' + tag + '@bench.test';
-  const password = 'bench-' + randomBytes(12).toString('base64url');
-  const org = await app.get(OrganizationsService).createOrganizationWithAdmin({ name: 'Bench ' + tag, email, password });
-  const session = await call(base, 'POST', '/v1/auth/login', { body: { email, password }, expect: 200 });
-  const { key } = await call(base, 'POST', '/v1/api-keys', { token: session.token, body: { name: 'bench', roles: ['admin'] }, expect: 201 });
-  const organizationId = org.organization.id;
-  send({ type: 'ready', base, key });
-
-  for (let message = await next(); message !== 'stop'; message = await next()) {
-    if (message.type !== 'measure') continue;
-    const registry = app.get(DncRegistryService);
-    const repository = app.get(DncRepository);
-    const dataSource = app.get(DataSource);
-    const npas = message.npas;
-    const randomPhone = () => '+1' + npas[randomInt(npas.length)] + String(2000000 + randomInt(8000000));
-    const at = new Date();
-
-    // single lookups, each a full nationalStatus (parse, one query reading one byte of a bitmap)
-    for (let i = 0; i < 200; i++) await registry.nationalStatus(randomPhone(), at, organizationId);
-    const times = [];
-    let listed = 0;
-    for (let i = 0; i < message.lookups; i++) {
-      const started = performance.now();
-      const status = await registry.nationalStatus(randomPhone(), at, organizationId);
-      times.push(performance.now() - started);
-      if (status?.listed) listed++;
-    }
-    times.sort((a, b) => a - b);
-    const explain = await dataSource.query(
-      "EXPLAIN (ANALYZE, BUFFERS, TIMING OFF, SUMMARY ON) SELECT get_byte(substring(b.bitmap FROM 600001 FOR 1), 0) FROM dnc_snapshot_area_codes m JOIN dnc_bitmaps b ON b.id = m.bitmap_id WHERE m.npa = $1 LIMIT 1",
-      [npas[0]],
-    );
-
-    // scrubbing: 1 M numbers, 90 % in the registry's area codes, in the formats lists come in
-    const phones = [];
-    for (let i = 0; i < message.scrubSize; i++) {
-      const npa = i % 10 === 0 ? 312 : npas[randomInt(npas.length)];
-      const subscriber = String(2000000 + randomInt(8000000));
-      phones.push(i % 3 === 0 ? '(' + npa + ') ' + subscriber.slice(0, 3) + '-' + subscriber.slice(3) : '+1' + npa + subscriber);
-    }
-    const scrubs = [];
-    for (const label of ['cold (bitmaps read from Postgres)', 'warm (bitmaps in the LRU)']) {
-      const started = performance.now();
-      const hits = await registry.scrub(phones, at, organizationId);
-      scrubs.push({ label, seconds: (performance.now() - started) / 1000, listed: hits.length });
-    }
-    send({
-      type: 'measured',
-      lookup: { p50: percentile(times, 0.5), p99: percentile(times, 0.99), max: times[times.length - 1], count: times.length, listed },
-      explain: explain.map((row) => row['QUERY PLAN']).join('\\n'),
-      scrubs,
-      tableBytes: await repository.sizeOnDisk(),
-    });
+  // single lookups, each a full nationalStatus (parse, one query reading one byte of a bitmap)
+  for (let i = 0; i < 200; i++) await registry.nationalStatus(randomPhone(), at, organizationId);
+  const times = [];
+  let listed = 0;
+  for (let i = 0; i < message.lookups; i++) {
+    const started = performance.now();
+    const status = await registry.nationalStatus(randomPhone(), at, organizationId);
+    times.push(performance.now() - started);
+    if (status?.listed) listed++;
   }
-} catch (error) {
-  const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  send({ type: 'failed', error: text.replaceAll(import.meta.url, 'api-thread') });
-  while ((await next()) !== 'stop');
-} finally {
-  app?.getHttpServer().closeAllConnections();
-  await app?.close();
-  if (created) await migrate.dropDatabase(databaseUrl);
-  send({ type: 'stopped', dropped: created ? name : null });
+  times.sort((a, b) => a - b);
+  const explain = await dataSource.query(
+    "EXPLAIN (ANALYZE, BUFFERS, TIMING OFF, SUMMARY ON) SELECT get_byte(substring(b.bitmap FROM 600001 FOR 1), 0) FROM dnc_snapshot_area_codes m JOIN dnc_bitmaps b ON b.id = m.bitmap_id WHERE m.npa = $1 LIMIT 1",
+    [npas[0]],
+  );
+
+  // scrubbing: 1 M numbers, 90 % in the registry's area codes, in the formats lists come in
+  const phones = [];
+  for (let i = 0; i < message.scrubSize; i++) {
+    const npa = i % 10 === 0 ? 312 : npas[randomInt(npas.length)];
+    const subscriber = String(2000000 + randomInt(8000000));
+    phones.push(i % 3 === 0 ? '(' + npa + ') ' + subscriber.slice(0, 3) + '-' + subscriber.slice(3) : '+1' + npa + subscriber);
+  }
+  const scrubs = [];
+  for (const label of ['cold (bitmaps read from Postgres)', 'warm (bitmaps in the LRU)']) {
+    const started = performance.now();
+    const hits = await registry.scrub(phones, at, organizationId);
+    scrubs.push({ label, seconds: (performance.now() - started) / 1000, listed: hits.length });
+  }
+  return {
+    type: 'measured',
+    lookup: { p50: percentile(times, 0.5), p99: percentile(times, 0.99), max: times[times.length - 1], count: times.length, listed },
+    explain: explain.map((row) => row['QUERY PLAN']).join('\\n'),
+    scrubs,
+    tableBytes: await repository.sizeOnDisk(),
+  };
 }
 `;
 
@@ -253,72 +184,6 @@ interface Measured {
   explain: string;
   scrubs: { label: string; seconds: number; listed: number }[];
   tableBytes: number;
-}
-
-type FromApi =
-  | { type: 'ready'; base: string; key: string }
-  | Measured
-  | { type: 'failed'; error: string }
-  | { type: 'stopped'; dropped?: string | null };
-
-function buildApi(): void {
-  process.stdout.write('building the API (npm run build -w @switchboard/api)… ');
-  const started = performance.now();
-  try {
-    execFileSync('npm', ['run', '--silent', 'build', '-w', '@switchboard/api'], {
-      cwd: fileURLToPath(root),
-      stdio: 'pipe',
-      encoding: 'utf8',
-    });
-  } catch (error) {
-    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
-    // tsc still emits: a type error in another feature's work in progress need not stop the bench
-    if (!existsSync(new URL('app.module.js', apiDist))) {
-      throw new Error(`the API does not build:\n${stdout}${stderr}`.trimEnd(), { cause: error });
-    }
-    console.warn(
-      `\nwarning: the API has type errors; benching what tsc emitted:\n${`${stdout}${stderr}`.trim().slice(0, 2000)}`,
-    );
-  }
-  console.log(`${((performance.now() - started) / 1000).toFixed(1)} s`);
-}
-
-function startApi(): { worker: Worker; next: () => Promise<FromApi> } {
-  const dist = (file: string) => new URL(file, apiDist).href;
-  const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(API_THREAD)}`), {
-    execArgv: [],
-    workerData: {
-      databaseUrl: process.env.DATABASE_URL,
-      redisUrl: process.env.REDIS_URL,
-      urls: {
-        nestCore: import.meta.resolve('@nestjs/core'),
-        typeorm: import.meta.resolve('typeorm'),
-        appModule: dist('app.module.js'),
-        appSetup: dist('app.setup.js'),
-        appConfig: dist('config/app-config.js'),
-        logger: dist('common/logging/logger.js'),
-        organizations: dist('organizations/organizations.service.js'),
-        dncRegistry: dist('dnc/dnc-registry.service.js'),
-        dncRepository: dist('dnc/dnc.repository.js'),
-        migrate: dist('database/migrate.js'),
-      },
-    },
-  });
-  const inbox: FromApi[] = [];
-  const waiting: ((message: FromApi) => void)[] = [];
-  const deliver = (message: FromApi) => {
-    const resolve = waiting.shift();
-    if (resolve) resolve(message);
-    else inbox.push(message);
-  };
-  worker.on('message', deliver);
-  worker.on('error', (error) => deliver({ type: 'failed', error: error.stack ?? error.message }));
-  worker.on('exit', () => deliver({ type: 'stopped' }));
-  const next = () => {
-    const queued = inbox.shift();
-    return queued ? Promise.resolve(queued) : new Promise<FromApi>((resolve) => waiting.push(resolve));
-  };
-  return { worker, next };
 }
 
 // ------------------------------------------------------------------ the registry
@@ -498,28 +363,20 @@ async function main(): Promise<void> {
   console.log();
 
   buildApi();
-  const { worker, next } = startApi();
-  let stopped: Promise<void> | undefined;
-  const stopApi = (): Promise<void> =>
-    (stopped ??= (async () => {
-      worker.postMessage('stop');
-      for (let message = await next(); ; message = await next()) {
-        if (message.type !== 'stopped') continue;
-        if (message.dropped) console.log(`\ndropped database ${message.dropped}`);
-        break;
-      }
-      await worker.terminate();
-    })());
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(signal, () => void stopApi().finally(() => process.exit(130)));
-  }
+  let api: Awaited<ReturnType<typeof startApiThread>> | undefined = undefined;
+  onInterrupt(() => api?.stop());
+  api = await startApiThread({
+    roles: ['admin'],
+    imports: {
+      typeorm: 'typeorm',
+      dncRegistry: 'dnc/dnc-registry.service.js',
+      dncRepository: 'dnc/dnc.repository.js',
+    },
+    plugin: PLUGIN,
+  });
 
   try {
-    const ready = await next();
-    if (ready.type !== 'ready') {
-      throw new Error(ready.type === 'failed' ? `the API did not start:\n${ready.error}` : 'the API thread ended');
-    }
-    const { base, key } = ready;
+    const { base, key } = api.ready;
 
     process.stdout.write(`full import of ${NUMBERS.toLocaleString('en-US')} numbers over ${NPAS.length} area codes… `);
     const full = await timedImport(base, key, NUMBERS, NPAS, 'full');
@@ -528,11 +385,12 @@ async function main(): Promise<void> {
     const additions = await timedImport(base, key, ADDITIONS, NPAS.slice(0, 3), 'additions');
     console.log('done');
     process.stdout.write(`${LOOKUPS} single lookups and a ${SCRUB_SIZE.toLocaleString('en-US')}-number scrub… `);
-    worker.postMessage({ type: 'measure', npas: NPAS, lookups: LOOKUPS, scrubSize: SCRUB_SIZE });
-    const measured = await next();
-    if (measured.type !== 'measured') {
-      throw new Error(measured.type === 'failed' ? measured.error : 'the API thread ended');
-    }
+    const measured = await api.request<Measured>({
+      type: 'measure',
+      npas: NPAS,
+      lookups: LOOKUPS,
+      scrubSize: SCRUB_SIZE,
+    });
     console.log('done\n');
 
     const rate = full.result.progress.linesRead / full.seconds;
@@ -578,7 +436,7 @@ async function main(): Promise<void> {
     await timedImport(base, key, 10_000, [214, 512], 'full', '/v1/dnc/states/TX/import');
     await benchGate(base, key);
   } finally {
-    await stopApi();
+    await api.stop();
   }
 }
 

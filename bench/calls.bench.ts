@@ -1,0 +1,212 @@
+/**
+ * `POST /v1/calls` under load: the whole creation path — auth, validation, the pinned flow and its
+ * variables, the schedule-time compliance gate (facts from Postgres, a decision appended to the
+ * hash-chained log), the insert and the BullMQ enqueue — driven by autocannon over 127.0.0.1.
+ *
+ *   npm run bench -- calls [--duration S] [--connections N] [--numbers N] [--profile]
+ *
+ * The API is built and runs in a worker thread (bench/lib/api-thread.ts: a throwaway database, an
+ * organisation and an operator+compliance API key). The thread registers an owned caller id,
+ * publishes the `appointment-reminder` example flow and records written consent for `--numbers`
+ * (default 500) New York numbers; each request calls the next number with a distinct
+ * Idempotency-Key, so every request creates a call (none is a replay). Warm-up 2 s, then
+ * `--duration` s (default 10) with `--connections` (default 25). The goals of issue 5 are checked:
+ * ≥ 500 requests/s and p99 ≤ 100 ms (PASS/FAIL each). `--profile` records a CPU profile of the API
+ * thread during the measured run, prints the functions with the most self time and keeps the
+ * `.cpuprofile` in the temp folder (open it in Chrome DevTools).
+ *
+ * The queue (in the shared Redis, under the throwaway database's prefix) is obliterated and the
+ * database dropped at the end, on failure and on Ctrl-C. Exits 0 unless the bench could not run;
+ * a missed goal is printed, not an exit code (figures on a shared machine vary with its load).
+ */
+import { availableParallelism, loadavg } from 'node:os';
+import autocannon from 'autocannon';
+import { buildApi, onInterrupt, startApiThread } from './lib/api-thread.js';
+import { nonSuccess } from './lib/load.js';
+import { numberArg, printTable } from './lib/report.js';
+import { PROFILER_PLUGIN, type ProfileSummary, printProfile } from './lib/profile.js';
+
+const DURATION_S = numberArg('--duration', 10);
+const CONNECTIONS = numberArg('--connections', 25);
+const NUMBERS = numberArg('--numbers', 500);
+const PROFILE = process.argv.includes('--profile');
+const WARMUP_S = 2;
+const GOALS = { requestsPerSecond: 500, p99Ms: 100 };
+const CALLER_ID = '+12125550199';
+const VARIABLES = { first_name: 'Ada', appointment_at: '2026-12-01T15:00:00Z' };
+
+/** `+1212555xxxx`, i of the pool. */
+const phoneOf = (i: number): string => `+1212${String(5_000_000 + i).padStart(7, '0')}`;
+
+/** In the API thread: caller id, published flow, consents; cleanup of the queue; the profiler. */
+const PLUGIN = `
+${PROFILER_PLUGIN}
+
+export async function ready(ctx) {
+  await ctx.call('POST', '/v1/caller-ids', { body: { phone: '${CALLER_ID}', verifiedOwned: true, label: 'bench' }, expect: 201 });
+  const flow = await ctx.call('POST', '/v1/flows', { body: { templateId: 'appointment-reminder' }, expect: 201 });
+  await ctx.call('POST', '/v1/flows/' + flow.id + '/publish', { body: { message: 'bench' }, expect: 201 });
+  const phones = Array.from({ length: ${NUMBERS} }, (_, i) => '+1212' + String(5000000 + i).padStart(7, '0'));
+  // consents in small parallel batches: each is a hash-chained evidence record
+  for (let i = 0; i < phones.length; i += 10) {
+    await Promise.all(phones.slice(i, i + 10).map((phone) => ctx.call('POST', '/v1/consents', {
+      expect: 201,
+      body: {
+        phone, type: 'PEWC', written: true, affirmativeAct: true, signatureMethod: 'checkbox_submit',
+        disclosureText: 'By clicking Submit I agree that ' + ctx.organizationName + ' may call me at the number above with artificial or prerecorded voice calls about my appointments. Consent is not a condition of purchase.',
+        authorizesArtificialVoice: true, notConditionOfPurchase: true,
+        capturedAt: new Date(Date.now() - 86400000).toISOString(), pageUrl: 'https://bench.example/signup',
+        ip: '203.0.113.7', userAgent: 'Mozilla/5.0',
+        sellers: [ctx.organizationName],
+      },
+    })));
+  }
+  return { flowId: flow.id };
+}
+
+export async function handle(ctx, message) {
+  if (message.type === 'cleanup') {
+    const { getQueueToken } = await import(ctx.urls.nestBullmq);
+    const queue = ctx.app.get(getQueueToken('calls'));
+    const counts = await queue.getJobCounts('wait', 'delayed', 'completed', 'failed');
+    await queue.obliterate({ force: true });
+    return counts;
+  }
+  return profilerHandle(ctx, message);
+}
+`;
+
+interface Ready {
+  flowId: string;
+}
+
+let running: (Promise<autocannon.Result> & { stop?: () => void }) | undefined;
+
+async function load(
+  base: string,
+  key: string,
+  flowId: string,
+  seconds: number,
+  from: number,
+): Promise<autocannon.Result> {
+  let sequence = from;
+  running = autocannon({
+    url: `${base}/v1/calls`,
+    method: 'POST',
+    connections: CONNECTIONS,
+    duration: seconds,
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    requests: [
+      {
+        setupRequest: (request) => {
+          const n = sequence++;
+          return {
+            ...request,
+            headers: { ...request.headers, 'idempotency-key': `bench-${process.pid}-${n}` },
+            body: JSON.stringify({ to: phoneOf(n % NUMBERS), flowId, callerId: CALLER_ID, variables: VARIABLES }),
+          };
+        },
+      },
+    ],
+  });
+  try {
+    return await running;
+  } finally {
+    running = undefined;
+  }
+}
+
+async function main(): Promise<void> {
+  const cpus = availableParallelism();
+  const [load1 = 0] = loadavg();
+  console.log(`calls: POST /v1/calls, ${CONNECTIONS} connections × ${DURATION_S} s, ${NUMBERS} consented numbers`);
+  console.log(`node ${process.version}, ${cpus} CPUs, load average ${load1.toFixed(2)}\n`);
+  if (load1 > cpus) {
+    console.warn(`warning: the machine is busy (load ${load1.toFixed(1)} on ${cpus} CPUs): figures will be low\n`);
+  }
+
+  buildApi();
+  let api: Awaited<ReturnType<typeof startApiThread<Ready>>> | undefined = undefined;
+  const cleanup = async () => {
+    running?.stop?.();
+    await api?.request({ type: 'cleanup' }).catch(() => undefined);
+    await api?.stop();
+  };
+  onInterrupt(cleanup);
+  process.stdout.write(`setting up (caller id, published flow, ${NUMBERS} consents)… `);
+  const started = performance.now();
+  api = await startApiThread<Ready>({
+    roles: ['operator', 'compliance'],
+    imports: { nestBullmq: '@nestjs/bullmq' },
+    plugin: PLUGIN,
+  });
+  console.log(`${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+  try {
+    const { base, key, flowId } = api.ready;
+    // one request first: a bench of error answers would measure the wrong thing
+    const probe = await fetch(`${base}/v1/calls`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ to: phoneOf(0), flowId, callerId: CALLER_ID, variables: VARIABLES }),
+    });
+    const created = (await probe.json()) as { status?: string; decision?: { outcome?: string } };
+    if (probe.status !== 202 || created.status === 'blocked') {
+      throw new Error(`POST /v1/calls answers ${probe.status}: ${JSON.stringify(created).slice(0, 500)}`);
+    }
+    console.log(
+      `a call is ${created.status} (${created.decision?.outcome ?? '?'}): gate and enqueue on every request\n`,
+    );
+
+    process.stdout.write(`warm-up ${WARMUP_S} s, then ${DURATION_S} s… `);
+    const warm = await load(base, key, flowId, WARMUP_S, 1);
+    if (PROFILE) await api.request({ type: 'profile-start' });
+    const result = await load(base, key, flowId, DURATION_S, 1 + warm.requests.total);
+    const profile = PROFILE ? await api.request<ProfileSummary>({ type: 'profile-stop', label: 'calls' }) : undefined;
+    console.log('done\n');
+
+    const rps = result.requests.average;
+    const p99 = result.latency.p99;
+    printTable(
+      ['route', 'req/s', 'p50', 'p99', 'max', 'requests', 'non-2xx', 'errors'],
+      [
+        [
+          'POST /v1/calls',
+          rps.toFixed(0),
+          `${result.latency.p50} ms`,
+          `${p99} ms`,
+          `${result.latency.max} ms`,
+          String(result.requests.total),
+          nonSuccess(result),
+          String(result.errors + result.timeouts),
+        ],
+      ],
+    );
+    console.log();
+    const ok = result.non2xx === 0 && result.errors + result.timeouts === 0;
+    printTable(
+      ['goal', 'measured', 'result'],
+      [
+        [`≥ ${GOALS.requestsPerSecond} req/s`, rps.toFixed(0), rps >= GOALS.requestsPerSecond && ok ? 'PASS' : 'FAIL'],
+        [`p99 ≤ ${GOALS.p99Ms} ms`, `${p99} ms`, p99 <= GOALS.p99Ms && ok ? 'PASS' : 'FAIL'],
+      ],
+    );
+    if (!ok) console.log('(answers that are not 2xx, or errors, fail both goals)');
+    if (profile) printProfile(profile);
+    const counts = await api.request<Record<string, number>>({ type: 'cleanup' });
+    console.log(
+      `\nqueue: ${Object.entries(counts)
+        .map(([state, count]) => `${count} ${state}`)
+        .join(', ')} (obliterated)`,
+    );
+  } finally {
+    await api.stop();
+  }
+}
+
+try {
+  await main();
+} catch (error) {
+  console.error(`\ncalls: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+}
