@@ -301,6 +301,28 @@ describe('campaigns: /v1/campaigns, contacts, planning, pacing, retries', () => 
     const byDefault = await addCsv(id, `phone,first_name,appointment_at,notes\n${p5},Edsger,2026-11-26T15:00:00Z,x\n`);
     expect(byDefault.body).toMatchObject({ received: 1, added: 1, merged: 0, rejected: [] });
 
+    // a simulation column: answers per attempt, or a JSON script; a bad cell rejects its row
+    const [p6, p7, p8] = [nextPhone(), nextPhone(), nextPhone()];
+    const simulated = await addCsv(
+      id,
+      [
+        'phone,first_name,appointment_at,sim',
+        `${p6},Barbara,2026-11-26T15:00:00Z,no_answer|human`,
+        `${p7},Ken,2026-11-26T15:00:00Z,"{""answeredBy"":""busy""}"`,
+        `${p8},Dennis,2026-11-26T15:00:00Z,fax_machine`,
+      ].join('\n'),
+      '?simulation=sim',
+    );
+    expect(simulated.body).toMatchObject({ received: 3, added: 2, rejected: [{ row: 3, field: 'simulation' }] });
+    const rows = await db.query<Array<{ phone: string; simulation: unknown }>>(
+      `SELECT phone, simulation FROM campaign_contacts WHERE campaign_id = $1 AND phone = ANY($2::text[])`,
+      [id, [p6, p7]],
+    );
+    expect(Object.fromEntries(rows.map((row) => [row.phone, row.simulation]))).toEqual({
+      [p6]: { answeredBy: ['no_answer', 'human'] },
+      [p7]: { answeredBy: 'busy' },
+    });
+
     // a mapping naming a column the file does not have: 400, nothing written
     const bad = await addCsv(id, `Mobile\n${nextPhone()}\n`, '?phone=Phone');
     expect(bad.status).toBe(400);
@@ -314,7 +336,7 @@ describe('campaigns: /v1/campaigns, contacts, planning, pacing, retries', () => 
       .set('content-type', 'text/plain')
       .send('hello')
       .expect(415);
-    expect((await getCampaign(id)).counters.contacts).toBe(4);
+    expect((await getCampaign(id)).counters.contacts).toBe(6);
   });
 
   it('state machine: start needs contacts; pause withdraws waiting calls; resume re-plans; cancel ends all; wrong state → 409', async () => {

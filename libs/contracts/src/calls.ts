@@ -75,11 +75,26 @@ export const SimulatedCalleeTurnSchema = z.union([
 ]);
 
 /** How the simulated callee behaves when the worker has no telephony (ignored by real telephony). */
+export const SIMULATED_ANSWERS = ['human', 'voicemail', 'no_answer', 'busy', 'failed'] as const;
+export type SimulatedAnswer = (typeof SIMULATED_ANSWERS)[number];
+
 export const CallSimulationSchema = z.strictObject({
-  answeredBy: z.enum(['human', 'voicemail', 'no_answer', 'busy', 'failed']).optional(),
+  /**
+   * Who picks up: one answer for every attempt, or one per attempt (the last one repeats), so a
+   * campaign contact can miss the first call and answer the retry: `["no_answer", "human"]`.
+   */
+  answeredBy: z.union([z.enum(SIMULATED_ANSWERS), z.array(z.enum(SIMULATED_ANSWERS)).min(1).max(10)]).optional(),
   callee: z.array(SimulatedCalleeTurnSchema).max(200).optional(),
 });
 export type CallSimulation = z.infer<typeof CallSimulationSchema>;
+
+/** The simulated answer of attempt `attempt` (1-based): per-attempt lists repeat their last entry. */
+export function simulatedAnswer(simulation: CallSimulation | null | undefined, attempt: number): SimulatedAnswer {
+  const answeredBy = simulation?.answeredBy;
+  if (answeredBy === undefined) return 'human';
+  if (typeof answeredBy === 'string') return answeredBy;
+  return answeredBy[Math.min(Math.max(attempt, 1), answeredBy.length) - 1] ?? 'human';
+}
 
 export const CreateCallBodySchema = z.strictObject({
   to: PhoneInput,

@@ -183,6 +183,8 @@ export const AddContactsQuerySchema = z
   .object({
     phone: z.string().min(1).max(200).optional(),
     externalId: z.string().min(1).max(200).optional(),
+    /** a column with the simulated callee's script: JSON, or answers per attempt like `no_answer|human` */
+    simulation: z.string().min(1).max(200).optional(),
   })
   .catchall(z.string().max(200));
 export type AddContactsQuery = z.infer<typeof AddContactsQuerySchema>;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { CALL_DISPOSITIONS, type CallClaim, type CallDisposition } from '@switchboard/contracts';
+import { CALL_DISPOSITIONS, type CallClaim, type CallDisposition, simulatedAnswer } from '@switchboard/contracts';
 import {
   type AnsweredBy,
   type Callee,
@@ -245,7 +245,7 @@ async function playCall(
   const flows = deps.flows ?? new FlowCache();
   const { compiled } = flows.get(claim);
   const simulation = (deps.simulationOf ?? simulationFromClaim)(claim);
-  const answeredBy = simulation?.answeredBy ?? 'human';
+  const answeredBy = simulatedAnswer(simulation, job.attempt);
   const callee = simulation?.callee ? scriptedCallee(simulation.callee) : defaultPersona(compiled.flow);
 
   const events = new EventBatcher(deps.client, job.callId, deps.batching);

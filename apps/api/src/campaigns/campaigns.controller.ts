@@ -98,6 +98,7 @@ export class CampaignsController {
     description:
       'Either `application/json` `{ contacts: [{ phone, variables?, externalId?, simulation? }] }`, or `text/csv` ' +
       '(header row first) with the column mapping in the query: `phone=<column>`, `externalId=<column>`, ' +
+      '`simulation=<column>` (the simulated callee: JSON, or answers per attempt like `no_answer|human`), ' +
       '`var.<name>=<column>` (default: the `phone` column, and every column named like a flow input variable). ' +
       'Bad rows are reported and the good ones kept; a number already in the campaign (or earlier in the upload) ' +
       'is merged, not added twice. Up to 100,000 contacts per request. A running campaign plans them at once.',

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import {
+  CallSimulationSchema,
   CampaignContactInputSchema,
   MAX_CONTACTS_PER_UPLOAD,
   type AddContactsResult,
@@ -141,12 +142,14 @@ export function parseJsonContacts(
 interface ColumnMapping {
   phone: string;
   externalId: string | null;
+  /** the column of the simulated callee's script (workers without telephony) */
+  simulation: string | null;
   /** variable name → column */
   variables: Map<string, string>;
 }
 
 /**
- * The mapping of the query (`phone=`, `externalId=`, `var.<name>=`), checked against the header
+ * The mapping of the query (`phone=`, `externalId=`, `simulation=`, `var.<name>=`), checked against the header
  * and the flow's input variables; without `var.` entries every column named like an input
  * variable is that variable.
  */
@@ -160,13 +163,16 @@ function mappingFor(query: Record<string, string>, header: string[], inputs: Map
   if (externalId !== null && !columns.has(externalId)) {
     throw CampaignError.csvInvalid(`the header has no column "${externalId}"`, 'query.externalId');
   }
+  const simulation = query.simulation ?? null;
+  if (simulation !== null && !columns.has(simulation)) {
+    throw CampaignError.csvInvalid(`the header has no column "${simulation}"`, 'query.simulation');
+  }
   const variables = new Map<string, string>();
   for (const [key, column] of Object.entries(query)) {
-    if (key === 'phone' || key === 'externalId') continue;
+    if (key === 'phone' || key === 'externalId' || key === 'simulation') continue;
     if (!key.startsWith('var.')) {
-      throw new ApiError(400, 'BAD_REQUEST', `query.${key}: unknown parameter (use phone, externalId or var.<name>)`, [
-        { path: `query.${key}`, message: 'unknown parameter (use phone, externalId or var.<name>)' },
-      ]);
+      const message = 'unknown parameter (use phone, externalId, simulation or var.<name>)';
+      throw new ApiError(400, 'BAD_REQUEST', `query.${key}: ${message}`, [{ path: `query.${key}`, message }]);
     }
     const name = key.slice(4);
     if (!inputs.has(name)) throw CampaignError.csvInvalid(`the flow has no input variable "${name}"`, `query.${key}`);
@@ -175,10 +181,36 @@ function mappingFor(query: Record<string, string>, header: string[], inputs: Map
   }
   if (variables.size === 0) {
     for (const column of header) {
-      if (column !== phone && column !== externalId && inputs.has(column)) variables.set(column, column);
+      if (column !== phone && column !== externalId && column !== simulation && inputs.has(column)) {
+        variables.set(column, column);
+      }
     }
   }
-  return { phone, externalId, variables };
+  return { phone, externalId, simulation, variables };
+}
+
+/**
+ * A simulation cell: a CallSimulation as JSON (`{"answeredBy":"busy","callee":[…]}`), or the
+ * answers per attempt separated by `|` (`no_answer|human`); empty is none.
+ */
+function simulationCell(text: string): { value: CallSimulation | null } | { problem: string } {
+  const value = text.trim();
+  if (value === '') return { value: null };
+  let candidate: unknown;
+  if (value.startsWith('{')) {
+    try {
+      candidate = JSON.parse(value);
+    } catch {
+      return { problem: 'not JSON: give a simulation object or answers like no_answer|human' };
+    }
+  } else {
+    const answers = value.split('|').map((answer) => answer.trim());
+    candidate = { answeredBy: answers.length === 1 ? answers[0] : answers };
+  }
+  const parsed = CallSimulationSchema.safeParse(candidate);
+  if (parsed.success) return { value: parsed.data };
+  const issue = parsed.error.issues[0];
+  return { problem: `${issue?.path.map(String).join('.') || 'simulation'}: ${issue?.message ?? 'invalid'}` };
 }
 
 /** A CSV cell as the flow's variable type (an empty cell is no value); what cannot be read stays text. */
@@ -257,13 +289,19 @@ export async function parseCsvContacts(
       }
       const phone = record[map.phone];
       if (phone === undefined) problems.push({ row, field: 'phone', message: `missing column "${map.phone}"` });
+      let simulation: CallSimulation | null = null;
+      if (map.simulation) {
+        const cell = simulationCell(record[map.simulation] ?? '');
+        if ('problem' in cell) problems.push({ row, field: 'simulation', message: cell.problem });
+        else simulation = cell.value;
+      }
       collector.add(
         row,
         {
           phone,
           externalId: map.externalId ? record[map.externalId]?.trim() || null : null,
           variables,
-          simulation: null,
+          simulation,
         },
         problems,
       );
