@@ -22,6 +22,12 @@ async function bootstrap(): Promise<void> {
   await app.listen(config.port, config.host);
   const shownHost = ['0.0.0.0', '::'].includes(config.host) ? 'localhost' : config.host;
   logger.log(`API listening on http://${shownHost}:${config.port} (health: /health)`, 'Bootstrap');
+  if (config.clockOffsetMs !== 0) {
+    root.warn(
+      { clockOffsetMs: config.clockOffsetMs, callsClockNow: new Date(Date.now() + config.clockOffsetMs).toISOString() },
+      'CLOCK_START is set: calls and campaigns are judged on a shifted clock (tests and demos only)',
+    );
+  }
 }
 
 bootstrap().catch((error: unknown) => {

@@ -457,7 +457,8 @@ export class CallsService {
     if (admitted.kind === 'leased') return admitted.call;
     if (admitted.kind === 'paced') {
       const waitMs = Math.max(5_000, Math.ceil(60_000 / admitted.perMinute));
-      throw CallError.paced(id, new Date(this.clock.now().getTime() + waitMs), admitted.maxConcurrent);
+      // when the worker may try again: a real instant (the worker delays the job by it), not the calls' clock
+      throw CallError.paced(id, new Date(Date.now() + waitMs), admitted.maxConcurrent);
     }
     const call = await this.calls.findByIdForWorker(id);
     if (call) {

@@ -12,6 +12,7 @@ describe('loadConfig', () => {
       sessionTtlHours: 12,
       rateLimitPerMinute: 600,
       rateLimitKeyPrefix: 'switchboard:rate-limit:',
+      clockOffsetMs: 0,
       calls: {
         leaseSeconds: 60,
         sweepIntervalMs: 5_000,
@@ -34,6 +35,16 @@ describe('loadConfig', () => {
       loadConfig({ WORKER_TOKEN: 'w'.repeat(32), SESSION_TTL_HOURS: '0.5', RATE_LIMIT_PER_MINUTE: '0' }),
     ).toMatchObject({ workerToken: 'w'.repeat(32), sessionTtlHours: 0.5, rateLimitPerMinute: 0 });
     expect(() => loadConfig({ WORKER_TOKEN: 'short' })).toThrow(/WORKER_TOKEN/);
+  });
+
+  it('shifts the calls clock to CLOCK_START, never in production', () => {
+    const start = Date.parse('2030-01-08T13:59:00Z');
+    const { clockOffsetMs } = loadConfig({ CLOCK_START: '2030-01-08T13:59:00Z' });
+    expect(Math.abs(Date.now() + clockOffsetMs - start)).toBeLessThan(1_000);
+    expect(() => loadConfig({ CLOCK_START: 'next tuesday' })).toThrow(/CLOCK_START/);
+    expect(() => loadConfig({ CLOCK_START: '2030-01-08T13:59:00Z', NODE_ENV: 'production' })).toThrow(
+      /CLOCK_START: .*production/,
+    );
   });
 
   it('treats empty variables as unset', () => {

@@ -31,6 +31,13 @@ export const AppConfigSchema = z.object({
   RATE_LIMIT_PER_MINUTE: optional(z.coerce.number().int().min(0).default(600)),
   /** Namespace of the rate-limit counters in Redis (installations sharing one Redis keep apart). */
   RATE_LIMIT_KEY_PREFIX: optional(z.string().min(1).max(100).default('switchboard:rate-limit:')),
+  /**
+   * Tests and demos only: the instant the calls' clock reads at start-up (it then runs in real
+   * time), so calling windows, deferrals and retries can be shown at a chosen local time.
+   * Refused with NODE_ENV=production.
+   */
+  CLOCK_START: optional(z.iso.datetime({ offset: true, error: 'must be an ISO 8601 instant' }).optional()),
+  NODE_ENV: optional(z.string().optional()),
   /** The lease of a claimed call attempt (s); the worker renews it every third of it. */
   CALL_LEASE_SECONDS: optional(z.coerce.number().int().min(10).max(3600).default(60)),
   /** How often expired leases are looked for (ms); 0 turns the lease sweeper off. */
@@ -66,6 +73,8 @@ export interface AppConfig {
   sessionTtlHours: number;
   rateLimitPerMinute: number;
   rateLimitKeyPrefix: string;
+  /** ms added to the real time by the calls' clock (CLOCK_START); 0 in production */
+  clockOffsetMs: number;
   /** the calls' recovery machinery (apps/api/src/calls/recovery) */
   calls: {
     leaseSeconds: number;
@@ -91,6 +100,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
   const values = parsed.data;
+  if (values.CLOCK_START && values.NODE_ENV === 'production') {
+    throw new ConfigError(['CLOCK_START: a shifted clock is for tests and demos; refused with NODE_ENV=production']);
+  }
   if (values.LIVEKIT_URL && !(values.LIVEKIT_API_KEY && values.LIVEKIT_API_SECRET)) {
     throw new ConfigError([
       'LIVEKIT_API_KEY: LIVEKIT_URL is set: LIVEKIT_API_KEY and LIVEKIT_API_SECRET are required with it',
@@ -117,6 +129,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionTtlHours: values.SESSION_TTL_HOURS,
     rateLimitPerMinute: values.RATE_LIMIT_PER_MINUTE,
     rateLimitKeyPrefix: values.RATE_LIMIT_KEY_PREFIX,
+    clockOffsetMs: values.CLOCK_START ? Date.parse(values.CLOCK_START) - Date.now() : 0,
     calls: {
       leaseSeconds: values.CALL_LEASE_SECONDS,
       sweepIntervalMs: values.CALL_SWEEP_INTERVAL_MS,
