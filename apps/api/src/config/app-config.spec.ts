@@ -20,7 +20,33 @@ describe('loadConfig', () => {
         jobAttempts: 8,
         jobBackoffMs: 2_000,
       },
+      queues: { adminOrganizationIds: null, cookieTtlSeconds: 1_800, readOnly: false },
     });
+  });
+
+  it('reads the queue dashboard settings and names the one that is wrong', () => {
+    const first = '0f9c2a4e-5b1d-4c3e-9a7f-1e2d3c4b5a69';
+    const second = '5b2e8d1c-7a3f-4e6b-8c9d-0a1b2c3d4e5f';
+    expect(
+      loadConfig({
+        ADMIN_ORGANIZATION_IDS: ` ${first}, ${second},`,
+        QUEUES_DASHBOARD_SECRET: 's'.repeat(32),
+        QUEUES_DASHBOARD_COOKIE_TTL_MINUTES: '5',
+        QUEUES_DASHBOARD_READ_ONLY: 'true',
+      }).queues,
+    ).toEqual({
+      adminOrganizationIds: [first, second],
+      dashboardSecret: 's'.repeat(32),
+      cookieTtlSeconds: 300,
+      readOnly: true,
+    });
+    expect(() => loadConfig({ ADMIN_ORGANIZATION_IDS: 'acme' })).toThrow(/ADMIN_ORGANIZATION_IDS.*organisation ids/);
+    expect(() => loadConfig({ ADMIN_ORGANIZATION_IDS: ' , ' })).toThrow(/ADMIN_ORGANIZATION_IDS: must list/);
+    expect(() => loadConfig({ QUEUES_DASHBOARD_SECRET: 'short' })).toThrow(/QUEUES_DASHBOARD_SECRET/);
+    expect(() => loadConfig({ QUEUES_DASHBOARD_COOKIE_TTL_MINUTES: '0' })).toThrow(
+      /QUEUES_DASHBOARD_COOKIE_TTL_MINUTES/,
+    );
+    expect(() => loadConfig({ QUEUES_DASHBOARD_READ_ONLY: 'yes' })).toThrow(/QUEUES_DASHBOARD_READ_ONLY: must be true/);
   });
 
   it('reads the call recovery settings and refuses a lease too short to renew', () => {

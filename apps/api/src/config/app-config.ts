@@ -60,6 +60,37 @@ export const AppConfigSchema = z.object({
   LIVEKIT_API_SECRET: optional(z.string().min(1).optional()),
   /** The agent name the call workers register with LiveKit (explicit dispatch). */
   LIVEKIT_AGENT_NAME: optional(z.string().min(1).max(100).default('switchboard-agent')),
+  /**
+   * The installation admin organisations (comma-separated ids): their admins, and only theirs, see
+   * the queue dashboard (`/admin/queues`). Unset: the organisation created first.
+   */
+  ADMIN_ORGANIZATION_IDS: optional(
+    z
+      .string()
+      .transform((value) =>
+        value
+          .split(',')
+          .map((id) => id.trim())
+          .filter(Boolean),
+      )
+      .pipe(
+        z
+          .array(z.uuid({ error: 'must be a comma-separated list of organisation ids' }))
+          .min(1, 'must list at least one organisation id'),
+      )
+      .optional(),
+  ),
+  /** The key the dashboard cookie is sealed with (32+ characters); unset: a random key per process. */
+  QUEUES_DASHBOARD_SECRET: optional(z.string().min(32, 'must be at least 32 characters').optional()),
+  /** How long the dashboard cookie lasts (minutes; it also ends with the credential it was made from). */
+  QUEUES_DASHBOARD_COOKIE_TTL_MINUTES: optional(z.coerce.number().int().min(1).max(720).default(30)),
+  /** true: the dashboard only shows the queues (no retry, promote, clean, pause, empty). */
+  QUEUES_DASHBOARD_READ_ONLY: optional(
+    z
+      .enum(['true', 'false'], { error: 'must be true or false' })
+      .default('false')
+      .transform((value) => value === 'true'),
+  ),
 });
 
 /** Validated configuration of the API process; the only place that reads `process.env`. */
@@ -85,6 +116,15 @@ export interface AppConfig {
   };
   /** LiveKit, when LIVEKIT_URL is set (apps/api/src/livekit) */
   livekit?: { url: string; publicUrl: string; apiKey: string; apiSecret: string; agentName: string };
+  /** the queue dashboard at /admin/queues (apps/api/src/queues) */
+  queues: {
+    /** null: the organisation created first is the installation's admin organisation */
+    adminOrganizationIds: string[] | null;
+    /** unset: the cookie is sealed under a random key of this process (one replica only) */
+    dashboardSecret?: string;
+    cookieTtlSeconds: number;
+    readOnly: boolean;
+  };
 }
 
 export class ConfigError extends Error {
@@ -136,6 +176,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       reconcileIntervalMs: values.CALL_RECONCILE_INTERVAL_MS,
       jobAttempts: values.CALL_JOB_ATTEMPTS,
       jobBackoffMs: values.CALL_JOB_BACKOFF_MS,
+    },
+    queues: {
+      adminOrganizationIds: values.ADMIN_ORGANIZATION_IDS ?? null,
+      ...(values.QUEUES_DASHBOARD_SECRET === undefined ? {} : { dashboardSecret: values.QUEUES_DASHBOARD_SECRET }),
+      cookieTtlSeconds: values.QUEUES_DASHBOARD_COOKIE_TTL_MINUTES * 60,
+      readOnly: values.QUEUES_DASHBOARD_READ_ONLY,
     },
   };
 }

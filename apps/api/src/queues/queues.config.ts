@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import type { AppConfig } from '../config/app-config.js';
 
 export const QUEUES_CONFIG = Symbol('QUEUES_CONFIG');
 
@@ -11,40 +11,22 @@ export interface QueuesConfig {
   /** false: a random key for this process only (cookies die with it; one replica only) */
   cookieKeyConfigured: boolean;
   cookieTtlSeconds: number;
+  /** the dashboard shows the queues and changes nothing */
+  readOnly: boolean;
 }
 
-const Schema = z.object({
-  ADMIN_ORGANIZATION_IDS: z
-    .string()
-    .transform((value) =>
-      value
-        .split(',')
-        .map((id) => id.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.uuid('must be a comma-separated list of organisation ids')).min(1))
-    .optional(),
-  QUEUES_DASHBOARD_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  QUEUES_DASHBOARD_COOKIE_TTL_MINUTES: z.coerce.number().int().min(1).max(720).default(30),
-});
-
 /**
- * The dashboard's settings. (They belong in config/app-config.ts, which is outside this feature's
- * paths: read here, validated the same way, until the lead moves them.)
+ * The dashboard's settings, from the validated configuration (config/app-config.ts reads the
+ * environment: ADMIN_ORGANIZATION_IDS, QUEUES_DASHBOARD_*). Without QUEUES_DASHBOARD_SECRET the
+ * key is random, drawn once per process.
  */
-export function loadQueuesConfig(env: Record<string, string | undefined> = process.env): QueuesConfig {
-  const cleaned = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === '' ? undefined : v]));
-  const parsed = Schema.safeParse(cleaned);
-  if (!parsed.success) {
-    throw new Error(
-      `Invalid configuration:\n${parsed.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`).join('\n')}`,
-    );
-  }
-  const secret = parsed.data.QUEUES_DASHBOARD_SECRET;
+export function queuesConfigOf(settings: AppConfig['queues']): QueuesConfig {
+  const secret = settings.dashboardSecret;
   return {
-    adminOrganizationIds: parsed.data.ADMIN_ORGANIZATION_IDS ?? null,
+    adminOrganizationIds: settings.adminOrganizationIds,
     cookieKey: secret ? createHash('sha256').update(secret, 'utf8').digest() : randomBytes(32),
     cookieKeyConfigured: secret !== undefined,
-    cookieTtlSeconds: parsed.data.QUEUES_DASHBOARD_COOKIE_TTL_MINUTES * 60,
+    cookieTtlSeconds: settings.cookieTtlSeconds,
+    readOnly: settings.readOnly,
   };
 }
