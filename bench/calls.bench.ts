@@ -6,7 +6,7 @@
  *   npm run bench -- calls [--duration S] [--connections N] [--numbers N] [--profile]
  *
  * The API is built and runs in a worker thread (bench/lib/api-thread.ts: a throwaway database, an
- * organisation and an operator+compliance API key). The thread registers an owned caller id,
+ * organisation and a designer+operator+compliance API key). The thread registers an owned caller id,
  * publishes the `appointment-reminder` example flow and records written consent for `--numbers`
  * (default 500) New York numbers; each request calls the next number with a distinct
  * Idempotency-Key, so every request creates a call (none is a replay). Warm-up 2 s, then
@@ -47,9 +47,10 @@ export async function ready(ctx) {
   const flow = await ctx.call('POST', '/v1/flows', { body: { templateId: 'appointment-reminder' }, expect: 201 });
   await ctx.call('POST', '/v1/flows/' + flow.id + '/publish', { body: { message: 'bench' }, expect: 201 });
   const phones = Array.from({ length: ${NUMBERS} }, (_, i) => '+1212' + String(5000000 + i).padStart(7, '0'));
-  // consents in small parallel batches: each is a hash-chained evidence record
-  for (let i = 0; i < phones.length; i += 10) {
-    await Promise.all(phones.slice(i, i + 10).map((phone) => ctx.call('POST', '/v1/consents', {
+  // consents in small parallel batches. Not 10: POST /v1/consents holds a pooled connection for its
+  // transaction and reads the seller's name on another one, so 10 at once (the pool's size) starve it
+  for (let i = 0; i < phones.length; i += 5) {
+    await Promise.all(phones.slice(i, i + 5).map((phone) => ctx.call('POST', '/v1/consents', {
       expect: 201,
       body: {
         phone, type: 'PEWC', written: true, affirmativeAct: true, signatureMethod: 'checkbox_submit',
@@ -65,6 +66,28 @@ export async function ready(ctx) {
 }
 
 export async function handle(ctx, message) {
+  if (message.type === 'verify') {
+    // what the requests left behind: every call gated (a decision naming it) and its job in Redis
+    const pg = (await import(ctx.urls.pg)).default;
+    const client = new pg.Client({ connectionString: ctx.databaseUrl });
+    await client.connect();
+    try {
+      const [calls] = (await client.query(
+        \`SELECT count(*)::int AS calls,
+                count(*) FILTER (WHERE status = 'queued')::int AS queued,
+                count(*) FILTER (WHERE cardinality(decision_ids) = 1)::int AS gated
+           FROM calls WHERE organization_id = $1\`, [ctx.organizationId])).rows;
+      const [decisions] = (await client.query(
+        \`SELECT count(*)::int AS n, count(DISTINCT call_id)::int AS calls FROM compliance_decisions
+          WHERE organization_id = $1 AND call_id IS NOT NULL\`, [ctx.organizationId])).rows;
+      const { getQueueToken } = await import(ctx.urls.nestBullmq);
+      const queue = ctx.app.get(getQueueToken('calls'));
+      const jobs = await queue.getJobCounts('wait', 'delayed', 'prioritized', 'paused', 'active');
+      return { ...calls, decisions: decisions.n, decidedCalls: decisions.calls, jobs };
+    } finally {
+      await client.end();
+    }
+  }
   if (message.type === 'cleanup') {
     const { getQueueToken } = await import(ctx.urls.nestBullmq);
     const queue = ctx.app.get(getQueueToken('calls'));
@@ -80,16 +103,24 @@ interface Ready {
   flowId: string;
 }
 
-let running: (Promise<autocannon.Result> & { stop?: () => void }) | undefined;
+interface Verified {
+  calls: number;
+  queued: number;
+  gated: number;
+  decisions: number;
+  decidedCalls: number;
+  jobs: Record<string, number>;
+}
 
-async function load(
-  base: string,
-  key: string,
-  flowId: string,
-  seconds: number,
-  from: number,
-): Promise<autocannon.Result> {
-  let sequence = from;
+let running: (Promise<autocannon.Result> & { stop?: () => void }) | undefined;
+/**
+ * The next request's number, across the warm-up and the measured run: autocannon may have sent
+ * requests it did not count when a run stops, so restarting from its count would repeat a key (a
+ * replay, or a 409 while the first is in flight) and measure a request that creates nothing.
+ */
+let sequence = 1;
+
+async function load(base: string, key: string, flowId: string, seconds: number): Promise<autocannon.Result> {
   running = autocannon({
     url: `${base}/v1/calls`,
     method: 'POST',
@@ -136,8 +167,9 @@ async function main(): Promise<void> {
   process.stdout.write(`setting up (caller id, published flow, ${NUMBERS} consents)… `);
   const started = performance.now();
   api = await startApiThread<Ready>({
-    roles: ['operator', 'compliance'],
-    imports: { nestBullmq: '@nestjs/bullmq' },
+    // designer: the flow is created and published by the set-up
+    roles: ['designer', 'operator', 'compliance'],
+    imports: { nestBullmq: '@nestjs/bullmq', pg: 'pg' },
     plugin: PLUGIN,
   });
   console.log(`${((performance.now() - started) / 1000).toFixed(1)} s`);
@@ -159,9 +191,11 @@ async function main(): Promise<void> {
     );
 
     process.stdout.write(`warm-up ${WARMUP_S} s, then ${DURATION_S} s… `);
-    const warm = await load(base, key, flowId, WARMUP_S, 1);
+    const warm = await load(base, key, flowId, WARMUP_S);
     if (PROFILE) await api.request({ type: 'profile-start' });
-    const result = await load(base, key, flowId, DURATION_S, 1 + warm.requests.total);
+    const cpuBefore = process.cpuUsage();
+    const result = await load(base, key, flowId, DURATION_S);
+    const cpu = process.cpuUsage(cpuBefore);
     const profile = PROFILE ? await api.request<ProfileSummary>({ type: 'profile-stop', label: 'calls' }) : undefined;
     console.log('done\n');
 
@@ -192,6 +226,50 @@ async function main(): Promise<void> {
       ],
     );
     if (!ok) console.log('(answers that are not 2xx, or errors, fail both goals)');
+    // CPU of this process: the API thread and autocannon (Postgres and Redis are other processes)
+    const cpuMs = (cpu.user + cpu.system) / 1000;
+    const [loadAfter = 0] = loadavg();
+    console.log(
+      `\nbench process CPU: ${(cpuMs / 1000).toFixed(1)} s in ${DURATION_S} s ` +
+        `(${(cpuMs / Math.max(1, result.requests.total)).toFixed(1)} ms a request, API thread + load generator); ` +
+        `load average ${loadAfter.toFixed(2)} at the end`,
+    );
+
+    const answered = 1 + warm['2xx'] + result['2xx'];
+    // requests autocannon cut off at the end of a run are still being served: wait until none is
+    let found = await api.request<Verified>({ type: 'verify' });
+    for (let waited = 0; waited < 10_000 && found.gated < found.calls; waited += 250) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      found = await api.request<Verified>({ type: 'verify' });
+    }
+    const jobs = Object.values(found.jobs).reduce((sum, n) => sum + n, 0);
+    // requests cut off when a run stopped may have created calls nobody counted: at most one a connection
+    const honest =
+      found.calls >= answered &&
+      found.calls <= answered + 2 * CONNECTIONS &&
+      found.gated === found.calls &&
+      found.decisions === found.calls &&
+      found.decidedCalls === found.calls &&
+      found.queued === found.calls &&
+      jobs === found.calls;
+    console.log();
+    printTable(
+      ['check', 'count'],
+      [
+        ['202 answers (probe, warm-up, run)', String(answered)],
+        ['calls in Postgres', String(found.calls)],
+        ['… queued', String(found.queued)],
+        ['… with one gate decision', String(found.gated)],
+        ['decisions logged for calls', `${found.decisions} (${found.decidedCalls} calls)`],
+        ['jobs in Redis', String(jobs)],
+      ],
+    );
+    console.log(
+      honest
+        ? 'every answered request created a call, gated it (one logged decision) and enqueued its job'
+        : 'MISMATCH: the requests did not each create, gate and enqueue one call',
+    );
+    if (!honest) process.exitCode = 1;
     if (profile) printProfile(profile);
     const counts = await api.request<Record<string, number>>({ type: 'cleanup' });
     console.log(

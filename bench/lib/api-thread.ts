@@ -109,7 +109,7 @@ const THREAD = `
 import { randomBytes } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 
-const { urls, databaseUrl: serverUrlFromEnv, redisUrl, roles, env, plugin: pluginUrl } = workerData;
+const { urls, databaseUrl: serverUrlFromEnv, redisUrl, roles, env, plugin: pluginUrl, logLevel } = workerData;
 const send = (message) => parentPort.postMessage(message);
 const inbox = [];
 const waiting = [];
@@ -148,8 +148,8 @@ try {
   created = await migrate.ensureDatabase(databaseUrl);
   await migrate.runMigrations(databaseUrl);
   // one API key makes every request: the per-caller rate limit would turn a bench into 429s
-  const config = loadConfig({ DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '0', ...env });
-  app = await NestFactory.create(AppModule.register(config, { logger: createLogger({ level: 'silent' }) }), {
+  const config = loadConfig({ DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, LOG_LEVEL: logLevel, RATE_LIMIT_PER_MINUTE: '0', ...env });
+  app = await NestFactory.create(AppModule.register(config, { logger: createLogger({ level: logLevel }) }), {
     // throw rather than exit quietly when the API cannot start
     logger: ['error', 'warn'],
     abortOnError: false,
@@ -178,7 +178,9 @@ try {
   }
 } catch (error) {
   const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  send({ type: 'failed', error: text.replaceAll(import.meta.url, 'api-thread') });
+  // data: URLs are the whole module source: name them instead
+  const readable = text.replaceAll(import.meta.url, 'api-thread');
+  send({ type: 'failed', error: pluginUrl ? readable.replaceAll(pluginUrl, 'plugin') : readable });
   while ((await next()) !== 'stop');
 } finally {
   // a load may still be running (Ctrl-C): do not wait for its connections to go idle
@@ -212,6 +214,8 @@ export async function startApiThread<R extends object = Record<string, never>>(
     workerData: {
       databaseUrl: process.env.DATABASE_URL,
       redisUrl: process.env.REDIS_URL,
+      // the API's logs are off (they would cost more than the work measured); BENCH_LOG_LEVEL=error to see failures
+      logLevel: process.env.BENCH_LOG_LEVEL ?? 'silent',
       roles: options.roles,
       env: options.env ?? {},
       plugin: options.plugin ? moduleUrl(options.plugin).href : null,
