@@ -4,19 +4,24 @@
  * violations (a violation makes the run exit 1).
  */
 import {
+  campaignCalls,
+  campaignDuplicateDials,
   claimsInLogs,
   consent,
-  daytimeAreaCode,
+  contactTally,
   dialledCount,
   duplicateDials,
   formatStatuses,
   numbers,
   placeCalls,
+  startCampaign,
+  type Tally,
   tally,
   unfinished,
+  waitUntilContactsFinal,
   waitUntilFinal,
 } from './lib/calls.js';
-import { type Proc, Product } from './lib/product.js';
+import { Product } from './lib/product.js';
 import { createDatabase, dropDatabase, PrivateCluster, PrivateRedis, sleep } from './lib/services.js';
 
 export interface ScenarioResult {
@@ -102,93 +107,120 @@ async function commonChecks(
   return { duplicates: twice.length + logged.length, finalStates: formatStatuses(last.byStatus) };
 }
 
-// ------------------------------------------------------------------ a. SIGKILL the worker
+// ------------------------------------------------------------------ a, b: a campaign under a fault
 
-export const killWorker: Scenario = async (context) =>
-  withProduct(context, 'kill-worker', async (product) => {
+const CAMPAIGN_CONTACTS = 200;
+
+/**
+ * A 200-contact campaign (no pacing limit worth the name, retries of calls that failed: a call cut
+ * by the fault ends `failed` once its lease runs out, and its contact is called again a minute
+ * later) with the jobs queued before any worker runs; `fault` strikes when a third of the contacts
+ * are final. Checks: every contact final, the campaign completed, no contact attempt dialled twice
+ * (Postgres) or claimed twice (the workers' logs).
+ */
+async function campaignUnderFault(
+  context: ScenarioContext,
+  label: string,
+  title: string,
+  offset: number,
+  fault: (product: Product, redis: PrivateRedis, now: Tally) => Promise<string>,
+): Promise<ScenarioResult> {
+  return withProduct(context, label, async (product, redis) => {
     const violations: string[] = [];
     const notes: string[] = [];
-    const count = 200;
-    const phones = numbers(daytimeAreaCode(), count, 0);
+    const phones = numbers('212', CAMPAIGN_CONTACTS, offset);
     await consent(product, phones);
-    // every job waits in the queue before a worker exists, so the kill lands in the middle of the work
-    const ids = await placeCalls(product, phones);
-    context.log(`${count} calls queued; starting worker 1`);
+    const campaignId = await startCampaign(product, title, phones, {
+      maxConcurrent: 8,
+      perMinute: 6_000,
+      retry: { maxAttempts: 2, minGapMinutes: 1, on: ['failed'] },
+    });
+    context.log(`campaign of ${CAMPAIGN_CONTACTS} contacts started; starting worker 1`);
 
     const started = Date.now();
-    const first = await product.startWorker();
-    let killedAt = 0;
-    let inFlightAtKill = 0;
-    let second: Proc | undefined;
-    const { done } = await waitUntilFinal(product, ids, 60_000 + context.recoveryTimeoutS * 1000, async (now) => {
-      if (killedAt === 0 && now.final >= count / 3) {
-        killedAt = Date.now();
-        inFlightAtKill = now.inFlight;
-        await first.kill('SIGKILL');
-        context.log(`SIGKILL worker 1 at ${now.final}/${count} final, ${now.inFlight} in flight; starting worker 2`);
-        second = await product.startWorker();
-      }
-    });
+    await product.startWorker();
+    let faultAt = 0;
+    let atFault: Tally | undefined;
+    const { done } = await waitUntilContactsFinal(
+      product,
+      campaignId,
+      120_000 + context.recoveryTimeoutS * 1000,
+      async (now) => {
+        if (faultAt === 0 && now.final >= CAMPAIGN_CONTACTS / 3) {
+          faultAt = Date.now();
+          atFault = now;
+          context.log(await fault(product, redis, now));
+        }
+      },
+    );
     const finishedAt = Date.now();
-    if (killedAt === 0) violations.push('the worker was never killed: the calls finished before a third were final?');
-    if (inFlightAtKill === 0) {
-      notes.push(
-        'no call was dialing/in_progress at the kill (simulated calls take milliseconds): the crash hit between calls',
+    if (faultAt === 0) violations.push('the fault never struck: the campaign finished before a third was final?');
+
+    const last = await contactTally(product, campaignId);
+    if (!done) {
+      violations.push(
+        `${last.total - last.final} of ${last.total} contacts never reached a final state (${formatStatuses(last.byStatus)})`,
       );
     }
-    const checks = await commonChecks(product, ids, done, violations);
-    const secondClaims = second ? [...claimsInLogs([second]).keys()].length : 0;
-    notes.push(`${inFlightAtKill} calls in flight at the kill; worker 2 claimed ${secondClaims}`);
+    if (last.total !== CAMPAIGN_CONTACTS) violations.push(`${last.total} contacts, ${CAMPAIGN_CONTACTS} uploaded`);
+    const campaign = await product.request('GET', `/v1/campaigns/${campaignId}`);
+    if (done && campaign.body?.status !== 'completed') {
+      violations.push(`the campaign is ${String(campaign.body?.status)}, not completed`);
+    }
+    const twice = await campaignDuplicateDials(product, campaignId);
+    if (twice.length > 0) {
+      violations.push(
+        `${twice.length} contact attempts dialled more than once, e.g. ${twice
+          .slice(0, 3)
+          .map((row) => `${row.contactId.slice(0, 8)} attempt ${row.attempt}: ${row.dials} dials`)
+          .join('; ')}`,
+      );
+    }
+    const claimedTwice = [...claimsInLogs(product.workers).entries()].filter(([, times]) => times.length > 1);
+    if (claimedTwice.length > 0) {
+      violations.push(`${claimedTwice.length} call attempts claimed more than once in the workers' logs`);
+    }
+    const calls = await campaignCalls(product, campaignId);
+    const dialled = await dialledCount(product, calls);
+    const retried = await product.query<{ count: string }>(
+      `SELECT count(*) AS count FROM calls WHERE campaign_id = $1 AND attempt > 1`,
+      [campaignId],
+    );
+    notes.push(
+      `at the fault: ${atFault ? `${atFault.final} contacts final, ${atFault.inFlight} calls in flight` : '—'}; ` +
+        `${calls.length} calls for ${CAMPAIGN_CONTACTS} contacts (${retried[0]?.count ?? 0} retries), ${dialled} dialled`,
+    );
+    if (atFault && atFault.inFlight === 0) notes.push('no call was in flight at the fault: it hit between calls');
     return {
-      name: 'a. SIGKILL the worker',
-      contacts: count,
-      finalStates: checks.finalStates,
-      duplicates: checks.duplicates,
+      name: title,
+      contacts: CAMPAIGN_CONTACTS,
+      finalStates: formatStatuses(last.byStatus),
+      duplicates: twice.length + claimedTwice.length,
       finishS: done ? seconds(finishedAt - started) : null,
-      recoverS: done && killedAt ? seconds(finishedAt - killedAt) : null,
+      recoverS: done && faultAt ? seconds(finishedAt - faultAt) : null,
       violations,
       notes,
     };
+  });
+}
+
+// ------------------------------------------------------------------ a. SIGKILL the worker
+
+export const killWorker: Scenario = async (context) =>
+  campaignUnderFault(context, 'kill-worker', 'a. SIGKILL the worker', 0, async (product) => {
+    const [first] = product.workers;
+    await first?.kill('SIGKILL');
+    await product.startWorker();
+    return 'SIGKILL worker 1; worker 2 started';
   });
 
 // ------------------------------------------------------------------ b. restart Redis
 
 export const restartRedis: Scenario = async (context) =>
-  withProduct(context, 'restart-redis', async (product, redis) => {
-    const violations: string[] = [];
-    const notes: string[] = [];
-    const count = 200;
-    const phones = numbers(daytimeAreaCode(), count, 1000);
-    await consent(product, phones);
-    const ids = await placeCalls(product, phones);
-    context.log(`${count} calls queued; starting the worker`);
-
-    const started = Date.now();
-    await product.startWorker();
-    let restartedAt = 0;
-    let finalAtRestart = 0;
-    const { done } = await waitUntilFinal(product, ids, 60_000 + context.recoveryTimeoutS * 1000, async (now) => {
-      if (restartedAt === 0 && now.final >= count / 3) {
-        finalAtRestart = now.final;
-        await redis.kill();
-        await redis.start();
-        restartedAt = Date.now();
-        context.log(`Redis killed and restarted EMPTY at ${now.final}/${count} final (${now.inFlight} in flight)`);
-      }
-    });
-    const finishedAt = Date.now();
-    const checks = await commonChecks(product, ids, done, violations);
-    notes.push(`${finalAtRestart} calls final when Redis restarted; every job of the others was lost with it`);
-    return {
-      name: 'b. restart Redis',
-      contacts: count,
-      finalStates: checks.finalStates,
-      duplicates: checks.duplicates,
-      finishS: done ? seconds(finishedAt - started) : null,
-      recoverS: done && restartedAt ? seconds(finishedAt - restartedAt) : null,
-      violations,
-      notes,
-    };
+  campaignUnderFault(context, 'restart-redis', 'b. restart Redis', 1_000, async (_product, redis) => {
+    await redis.kill();
+    await redis.start();
+    return 'Redis killed and restarted EMPTY (no persistence): every waiting job was lost with it';
   });
 
 // ------------------------------------------------------------------ c. stop Postgres
@@ -216,12 +248,12 @@ export const stopPostgres: Scenario = async (context) => {
     const violations: string[] = [];
     const notes: string[] = [];
     const count = 30;
-    const phones = numbers(daytimeAreaCode(), count, 2000);
+    const phones = numbers('212', count, 2000);
     await consent(product, phones);
     await product.startWorker();
     // due in a few seconds: the jobs come due while Postgres is down
     const dueInMs = 6_000;
-    const ids = await placeCalls(product, phones, { scheduleAt: new Date(Date.now() + dueInMs) });
+    const ids = await placeCalls(product, phones, { scheduleAt: new Date(product.now().getTime() + dueInMs) });
     const [sample] = ids;
     const started = Date.now();
 
@@ -339,11 +371,11 @@ export const revokeWhileQueued: Scenario = async (context) =>
   withProduct(context, 'revoke-queued', async (product) => {
     const violations: string[] = [];
     const notes: string[] = [];
-    const phones = numbers(daytimeAreaCode(), 6, 3000);
+    const phones = numbers('212', 6, 3000);
     await consent(product, phones);
     await product.startWorker();
     const started = Date.now();
-    const ids = await placeCalls(product, phones, { scheduleAt: new Date(Date.now() + 5_000) });
+    const ids = await placeCalls(product, phones, { scheduleAt: new Date(product.now().getTime() + 5_000) });
     const [revoked1, revoked2, dnc1, dnc2] = phones;
     const now = new Date().toISOString();
     for (const phone of [revoked1, revoked2]) {

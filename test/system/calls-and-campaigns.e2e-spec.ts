@@ -13,24 +13,15 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TZDate } from '@date-fns/tz';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consent, numbers } from '../../scripts/reliability/lib/calls.js';
+import { comingWorkday, consent, numbers } from '../../scripts/reliability/lib/calls.js';
 import { buildProduct, Product } from '../../scripts/reliability/lib/product.js';
 import { createDatabase, dropDatabase, PrivateRedis, sleep } from '../../scripts/reliability/lib/services.js';
 
 const SERVER_URL =
   process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const NEW_YORK = 'America/New_York';
 const VARIABLES = { first_name: 'Ada', appointment_at: '2030-01-15T15:00:00Z' };
-
-/** 08:59:30 in New York on the next Tuesday–Thursday at least a day away: a plain working morning. */
-function comingWorkdayMorning(): Date {
-  const day = new TZDate(Date.now() + 86_400_000, NEW_YORK);
-  while (![2, 3, 4].includes(day.getDay())) day.setDate(day.getDate() + 1);
-  return new Date(new TZDate(day.getFullYear(), day.getMonth(), day.getDate(), 8, 59, 30, NEW_YORK).getTime());
-}
 
 interface Delivery {
   body: string;
@@ -65,7 +56,7 @@ async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T 
 }
 
 describe('the product: single calls and campaigns through the real worker', () => {
-  const clockStart = comingWorkdayMorning();
+  const clockStart = comingWorkday(8, 59, 30);
   /** 09:00 in New York = 08:00 in Chicago: the campaign window and the Chicago calling day open */
   const windowOpens = new Date(clockStart.getTime() + 30_000);
   let redis: PrivateRedis;
@@ -73,8 +64,6 @@ describe('the product: single calls and campaigns through the real worker', () =
   let product: Product;
   let hooks: Awaited<ReturnType<typeof webhookReceiver>>;
   let hookSecret: string;
-  /** the API's calls clock minus the real clock (read from its start-up log) */
-  let clockOffsetMs = 0;
 
   // numbers: New York (08:59 at the start) and Chicago (07:59); a block per purpose so none share facts
   const [allowedPhone, optOutPhone, idempotentPhone, unconsentedPhone] = numbers('212', 4, 100);
@@ -135,11 +124,6 @@ describe('the product: single calls and campaigns through the real worker', () =
     });
     await product.prepare();
     await product.startApi();
-    const shifted = await product.api!.waitForLine(
-      (line) => String(line.json?.msg ?? '').startsWith('CLOCK_START'),
-      5_000,
-    );
-    clockOffsetMs = Date.parse(String(shifted.json?.callsClockNow)) - Number(shifted.json?.time);
     await product.startWorker();
     await consent(product, [
       allowedPhone!,
@@ -168,7 +152,7 @@ describe('the product: single calls and campaigns through the real worker', () =
   });
 
   it('stands just before 09:00 New York time before the day opens (the rest of the run relies on it)', () => {
-    const apiNow = Date.now() + clockOffsetMs;
+    const apiNow = product.now().getTime();
     expect(apiNow).toBeGreaterThanOrEqual(clockStart.getTime());
     expect(windowOpens.getTime() - apiNow, 'the set-up took most of the minute before 09:00').toBeGreaterThan(12_000);
   });
@@ -413,7 +397,7 @@ describe('the product: single calls and campaigns through the real worker', () =
   it('a paused campaign dialled nothing; resumed, it completes; a cancelled one never dials', async () => {
     expect(await dials(await campaignCallIds(ids.paused!))).toEqual([]);
     expect(await dials(await campaignCallIds(ids.cancelledCampaign!))).toEqual([]);
-    const resumedAt = Date.now() + clockOffsetMs;
+    const resumedAt = product.now().getTime();
     const resumed = await post(`/v1/campaigns/${ids.paused!}/resume`);
     expect(resumed.body).toMatchObject({ status: 'running', counters: { queued: 5 } });
     const done = await until('the resumed campaign to complete', 60_000, async () => {

@@ -2,6 +2,7 @@
  * The work the scenarios run and the checks on it: consented numbers, single calls placed through
  * `POST /v1/calls`, and what Postgres (the truth) and the workers' logs say about them afterwards.
  */
+import { TZDate } from '@date-fns/tz';
 import type { Proc, Product } from './product.js';
 import { sleep } from './services.js';
 
@@ -9,33 +10,19 @@ import { sleep } from './services.js';
 export const FINAL = ['completed', 'voicemail', 'no_answer', 'busy', 'failed', 'blocked', 'cancelled', 'expired'];
 const FINAL_SQL = FINAL.map((status) => `'${status}'`).join(', ');
 
+const NEW_YORK = 'America/New_York';
+
 /**
- * One area code per US zone. The gate applies the callee's calling window (8:00–21:00 local, later
- * starts in some states) to the real clock of the built API, so the harness calls numbers where it
- * is daytime now: the run is repeatable at any hour of the day but 10:00–13:00 UTC.
+ * `hh:mm:ss` in New York on the next Tuesday–Thursday at least a day away: a plain working day
+ * (no weekend, no holiday of the rule sets). The API's calls clock is started there (CLOCK_START),
+ * so a run judges calling windows at a known local time whatever the hour of the real day.
  */
-const AREA_CODES: { npa: string; zone: string }[] = [
-  { npa: '212', zone: 'America/New_York' },
-  { npa: '312', zone: 'America/Chicago' },
-  { npa: '303', zone: 'America/Denver' },
-  { npa: '415', zone: 'America/Los_Angeles' },
-  { npa: '808', zone: 'Pacific/Honolulu' },
-  { npa: '684', zone: 'Pacific/Pago_Pago' },
-  { npa: '671', zone: 'Pacific/Guam' },
-  { npa: '787', zone: 'America/Puerto_Rico' },
-];
-
-function localHour(zone: string, at: Date): number {
-  const hour = new Intl.DateTimeFormat('en-US', { timeZone: zone, hour: 'numeric', hourCycle: 'h23' }).format(at);
-  return Number(hour);
-}
-
-/** An area code where the next 30 minutes lie within 9:00–20:00 local time. */
-export function daytimeAreaCode(at = new Date()): string {
-  const later = new Date(at.getTime() + 30 * 60_000);
-  const found = AREA_CODES.find(({ zone }) => localHour(zone, at) >= 9 && localHour(zone, later) < 20);
-  if (!found) throw new Error('no supported US area code has daytime now (10:00–13:00 UTC): run the harness later');
-  return found.npa;
+export function comingWorkday(hours: number, minutes = 0, seconds = 0): Date {
+  const day = new TZDate(Date.now() + 86_400_000, NEW_YORK);
+  while (![2, 3, 4].includes(day.getDay())) day.setDate(day.getDate() + 1);
+  return new Date(
+    new TZDate(day.getFullYear(), day.getMonth(), day.getDate(), hours, minutes, seconds, NEW_YORK).getTime(),
+  );
 }
 
 /** `count` numbers of the area code, distinct per run (`offset` keeps scenarios apart). */
@@ -216,4 +203,107 @@ export async function unfinished(product: Product, ids: string[], limit = 5): Pr
         `${row.id.slice(0, 8)} ${row.status}${row.lease_until ? ` (lease until ${row.lease_until.toISOString()})` : ''}`,
     )
     .join('; ');
+}
+
+// ------------------------------------------------------------------ campaigns
+
+/** Contact states a campaign contact never leaves. */
+export const FINAL_CONTACT_STATES = ['completed', 'failed', 'blocked', 'expired', 'cancelled'];
+
+export interface CampaignSettings {
+  maxConcurrent?: number;
+  perMinute?: number;
+  retry?: { maxAttempts: number; minGapMinutes: number; on: string[] };
+  /** per-contact simulation cell (`no_answer|human`, …) by index; empty: the default persona */
+  simulations?: (i: number) => string;
+}
+
+/** A campaign over `phones` (CSV upload), started: its id. */
+export async function startCampaign(
+  product: Product,
+  name: string,
+  phones: string[],
+  settings: CampaignSettings = {},
+): Promise<string> {
+  const created = await product.request('POST', '/v1/campaigns', {
+    name,
+    flowId: product.tenant.flowId,
+    callerId: product.tenant.callerId,
+    pacing: { maxConcurrent: settings.maxConcurrent ?? 8, perMinute: settings.perMinute ?? 6_000 },
+    ...(settings.retry ? { retry: settings.retry } : {}),
+    variables: { appointment_at: '2030-01-15T15:00:00Z' },
+  });
+  if (created.status !== 201) throw new Error(`POST /v1/campaigns: ${created.status} ${JSON.stringify(created.body)}`);
+  const id = created.body.id as string;
+  const csv = ['phone,first_name,sim', ...phones.map((phone, i) => `${phone},Ada,${settings.simulations?.(i) ?? ''}`)];
+  const added = await product.request('POST', `/v1/campaigns/${id}/contacts?simulation=sim`, csv.join('\n'), {
+    contentType: 'text/csv',
+    timeoutMs: 60_000,
+  });
+  if (added.status !== 200 || added.body?.added !== phones.length) {
+    throw new Error(`POST /v1/campaigns/${id}/contacts: ${added.status} ${JSON.stringify(added.body).slice(0, 600)}`);
+  }
+  const started = await product.request('POST', `/v1/campaigns/${id}/start`, undefined, { timeoutMs: 60_000 });
+  if (started.status !== 200) throw new Error(`start: ${started.status} ${JSON.stringify(started.body)}`);
+  return id;
+}
+
+/** The contacts' states from Postgres, as a Tally (inFlight: contacts whose call is being dialled). */
+export async function contactTally(product: Product, campaignId: string): Promise<Tally> {
+  const rows = await product.query<{ state: string; count: string }>(
+    `SELECT state, count(*) AS count FROM campaign_contacts WHERE campaign_id = $1 GROUP BY state`,
+    [campaignId],
+  );
+  const byStatus = Object.fromEntries(rows.map((row) => [row.state, Number(row.count)]));
+  const total = rows.reduce((sum, row) => sum + Number(row.count), 0);
+  const final = FINAL_CONTACT_STATES.reduce((sum, state) => sum + (byStatus[state] ?? 0), 0);
+  const [live] = await product.query<{ count: string }>(
+    `SELECT count(*) AS count FROM calls WHERE campaign_id = $1 AND status IN ('dialing', 'in_progress')`,
+    [campaignId],
+  );
+  return { total, final, inFlight: Number(live?.count ?? 0), byStatus };
+}
+
+/** Polls until every contact of the campaign is final (see waitUntilFinal). */
+export async function waitUntilContactsFinal(
+  product: Product,
+  campaignId: string,
+  timeoutMs: number,
+  onTally?: (tally: Tally) => Promise<void> | void,
+): Promise<{ tally: Tally; done: boolean }> {
+  const deadline = Date.now() + timeoutMs;
+  let last: Tally = { total: 0, final: 0, inFlight: 0, byStatus: {} };
+  for (;;) {
+    try {
+      last = await contactTally(product, campaignId);
+      await onTally?.(last);
+      if (last.total > 0 && last.final === last.total) return { tally: last, done: true };
+    } catch (error) {
+      if (!isConnectionError(error)) throw error;
+    }
+    if (Date.now() > deadline) return { tally: last, done: false };
+    await sleep(50);
+  }
+}
+
+/** The campaign's call ids (one per attempt). */
+export async function campaignCalls(product: Product, campaignId: string): Promise<string[]> {
+  const rows = await product.query<{ id: string }>(`SELECT id FROM calls WHERE campaign_id = $1`, [campaignId]);
+  return rows.map((row) => row.id);
+}
+
+/** Contact attempts dialled more than once (two calls of one attempt, or one call dialled twice). */
+export async function campaignDuplicateDials(
+  product: Product,
+  campaignId: string,
+): Promise<{ contactId: string; attempt: number; dials: number }[]> {
+  const rows = await product.query<{ contact_id: string; attempt: number; dials: string }>(
+    `SELECT c.contact_id, c.attempt, count(a.id) AS dials
+       FROM calls c JOIN call_attempts a ON a.call_id = c.id::text
+      WHERE c.campaign_id = $1
+      GROUP BY c.contact_id, c.attempt
+     HAVING count(a.id) > 1`,
+    [campaignId],
+  );
+  return rows.map((row) => ({ contactId: row.contact_id, attempt: row.attempt, dials: Number(row.dials) }));
 }

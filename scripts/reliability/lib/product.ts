@@ -148,6 +148,8 @@ export class Product {
   readonly workerToken = randomBytes(24).toString('base64url');
   port = 0;
   tenant!: Tenant;
+  /** the API's calls clock minus the real clock (CLOCK_START), read from its start-up log */
+  clockOffsetMs = 0;
   private workerSeq = 0;
   private readonly pool: pg.Pool;
 
@@ -226,6 +228,13 @@ export class Product {
       if (Date.now() > deadline) throw new Error('the API did not become healthy within 60 s');
       await sleep(200);
     }
+    if (this.options.apiEnv?.CLOCK_START) {
+      const shifted = await this.api.waitForLine(
+        (line) => String(line.json?.msg ?? '').startsWith('CLOCK_START'),
+        5_000,
+      );
+      this.clockOffsetMs = Date.parse(String(shifted.json?.callsClockNow)) - Number(shifted.json?.time);
+    }
     if (!this.tenant.flowId) {
       const flows = await this.request('GET', '/v1/flows?limit=100');
       const flow = (
@@ -234,6 +243,11 @@ export class Product {
       if (!flow) throw new Error(`no published appointment-reminder flow in the seed: ${JSON.stringify(flows.body)}`);
       this.tenant.flowId = flow.id;
     }
+  }
+
+  /** The instant the API's calls clock reads now. */
+  now(): Date {
+    return new Date(Date.now() + this.clockOffsetMs);
   }
 
   /** A call worker process; resolves once it says it is ready. */
