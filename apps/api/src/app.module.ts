@@ -13,6 +13,7 @@ import { DocsModule } from './docs/docs.module.js';
 import { EditorStaticModule } from './editor/editor-static.module.js';
 import { FlowsModule } from './flows/flows.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { QueuesModule } from './queues/queues.module.js';
 import { SimulationsModule } from './simulations/simulations.module.js';
 import type { Logger } from 'pino';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
@@ -50,6 +51,7 @@ export class AppModule implements NestModule {
         ...(options.serveEditor ? [EditorStaticModule] : []),
         DocsModule,
         MetricsModule,
+        QueuesModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

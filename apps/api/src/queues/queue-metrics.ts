@@ -4,6 +4,7 @@ import type { Counter, Gauge } from 'prom-client';
 import type { Logger } from 'pino';
 import { ROOT_LOGGER } from '../common/logging/app-logger.service.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+import { assertQueueReady, withTimeout } from './queue-connection.js';
 import { QueueRegistry } from './queue-registry.js';
 
 /** The job states reported per queue (BullMQ's names; `wait` is shown as `waiting`). */
@@ -23,16 +24,10 @@ export const QUEUE_SCRAPE_TIMEOUT_MS = 1_000;
 export interface QueueSnapshot {
   name: string;
   counts: Record<(typeof QUEUE_JOB_STATES)[number], number>;
+  /** paused: its waiting jobs are held until it is resumed */
+  paused: boolean;
   /** seconds the oldest waiting job has waited since it became due (0 when none waits) */
   oldestWaitingAgeSeconds: number;
-}
-
-function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer from Redis within ${ms} ms`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 /**
@@ -113,13 +108,12 @@ export class QueueMetrics {
   }
 
   private async snapshot(queue: Queue): Promise<QueueSnapshot> {
-    const client = await queue.getBackend().client;
-    // a disconnected client would queue the commands until Redis returns: answer now instead
-    if (client.status !== 'ready') throw new Error(`queue ${queue.name}: Redis connection is ${client.status}`);
-    const [counts, oldest] = await Promise.all([
+    await assertQueueReady(queue, QUEUE_SCRAPE_TIMEOUT_MS);
+    const [counts, oldest, paused] = await Promise.all([
       queue.getJobCounts('wait', 'delayed', 'prioritized', 'active', 'waiting-children', 'completed', 'failed'),
       // asc = true: the oldest end of the wait list
       queue.getJobs(['wait'], 0, 0, true),
+      queue.isPaused(),
     ]);
     const job = oldest[0];
     const dueAt = job ? job.timestamp + (job.delay > 0 ? job.delay : 0) : null;
@@ -134,6 +128,7 @@ export class QueueMetrics {
         completed: counts.completed ?? 0,
         failed: counts.failed ?? 0,
       },
+      paused,
       oldestWaitingAgeSeconds: dueAt === null ? 0 : Math.max(0, (Date.now() - dueAt) / 1000),
     };
   }
