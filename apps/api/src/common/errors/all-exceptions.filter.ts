@@ -5,6 +5,10 @@ import type { Logger } from 'pino';
 import { ROOT_LOGGER } from '../logging/app-logger.service.js';
 import { REQUEST_ID_HEADER, assignedRequestId, requestIdOf } from '../logging/request-logging.middleware.js';
 import { ApiError, type CommonErrorCode, type ErrorBody, type ErrorDetail } from './api-error.js';
+import { isDatabaseUnavailable } from './unavailable.js';
+
+/** Seconds a client is told to wait before retrying when the database is unreachable. */
+export const UNAVAILABLE_RETRY_AFTER_S = 5;
 
 const CODE_BY_STATUS: Partial<Record<number, CommonErrorCode>> = {
   400: 'BAD_REQUEST',
@@ -25,6 +29,8 @@ interface Mapped {
   code: string;
   message: string;
   details?: ErrorDetail[];
+  /** an outage rather than a bug: logged as a warning, without the stack */
+  outage?: boolean;
 }
 
 function isApiError(error: unknown): error is ApiError<string> {
@@ -50,7 +56,8 @@ function messageOf(exception: HttpException): string {
 /**
  * Every error leaves the API in one shape: `{error: {code, message, details?, requestId}}`.
  * What the caller can fix keeps its 4xx; anything else is a 500 whose `errorId` points at the
- * log line with the stack, and whose message says nothing about the internals.
+ * log line with the stack, and whose message says nothing about the internals. An unreachable
+ * database is a 503 with Retry-After: the request may be retried as it is.
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -75,7 +82,15 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (mapped.status >= 500) {
       const errorId = randomUUID();
       body.error.errorId = errorId;
-      logger.error({ err: exception, errorId, method: req.method, url: req.originalUrl }, 'unhandled error');
+      if (mapped.outage) {
+        const reason = exception instanceof Error ? exception.message : String(exception);
+        logger.warn(
+          { errorId, reason, method: req.method, url: req.originalUrl },
+          'answered 503: the database is unreachable',
+        );
+      } else {
+        logger.error({ err: exception, errorId, method: req.method, url: req.originalUrl }, 'unhandled error');
+      }
     }
 
     if (res.headersSent) {
@@ -83,6 +98,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       res.end();
       return;
     }
+    if (mapped.status === 503) res.setHeader('retry-after', String(UNAVAILABLE_RETRY_AFTER_S));
     res.status(mapped.status).json(body);
   }
 
@@ -103,6 +119,14 @@ export class AllExceptionsFilter implements ExceptionFilter {
         status: exception.status,
         code: CODE_BY_STATUS[exception.status] ?? 'BAD_REQUEST',
         message: exception.message,
+      };
+    }
+    if (isDatabaseUnavailable(exception)) {
+      return {
+        status: HttpStatus.SERVICE_UNAVAILABLE,
+        code: 'SERVICE_UNAVAILABLE',
+        message: 'The database cannot be reached right now: retry later',
+        outage: true,
       };
     }
     return { status: HttpStatus.INTERNAL_SERVER_ERROR, code: 'INTERNAL', message: 'Internal server error' };
