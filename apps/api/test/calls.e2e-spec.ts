@@ -212,12 +212,12 @@ describe('calls: POST /v1/calls, reads, cancel and the worker routes', () => {
     expect(await job?.getState()).toBe('delayed');
   });
 
-  it('ALLOWED with scheduleAt in the future: queued, delayed to scheduleAt', async () => {
+  it('ALLOWED with scheduleAt in the future: scheduled, delayed to scheduleAt', async () => {
     const phone = nextPhone();
     await consent(a, phone);
     const scheduleAt = '2026-11-24T18:30:00.000Z';
     const res = await place(a, callBody(a, phone, { scheduleAt })).expect(202);
-    expect(res.body).toMatchObject({ status: 'queued', runAt: scheduleAt });
+    expect(res.body).toMatchObject({ status: 'scheduled', runAt: scheduleAt });
     const job = await queue.getJob(`call:${res.body.id as string}:1`);
     expect(job?.opts.delay).toBe(Date.parse(scheduleAt) - Date.parse(NOW));
   });

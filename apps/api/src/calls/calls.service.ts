@@ -167,7 +167,8 @@ export class CallsService {
     let runAt: Date | null = null;
     let status: 'blocked' | 'scheduled' | 'queued';
     if (decision.outcome === 'ALLOWED') {
-      status = 'queued';
+      // a later scheduleAt is scheduled (its job is delayed); a call for now is queued
+      status = at.getTime() > now.getTime() ? 'scheduled' : 'queued';
       runAt = at;
     } else if (decision.outcome === 'DEFERRED' && decision.nextAllowedAt) {
       status = 'scheduled';
