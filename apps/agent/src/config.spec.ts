@@ -55,15 +55,27 @@ describe('agent loadConfig', () => {
     expect(issues.map((issue) => issue.split(':')[0]).sort()).toEqual(['API_URL', 'LIVEKIT_URL', 'REDIS_URL']);
   });
 
-  it('switches real telephony on only with the URL, key and secret together', () => {
+  it('switches real telephony on only with the URL, key, secret, SIP trunk and a speech key together', () => {
     expect(issuesOf({ WORKER_TOKEN: TOKEN, LIVEKIT_URL: 'wss://lk.example.test' })).toEqual([
       expect.stringContaining('LIVEKIT_API_KEY and LIVEKIT_API_SECRET are required'),
+      expect.stringMatching(/^LIVEKIT_SIP_TRUNK_ID: .*dials every call/),
+      expect.stringMatching(/^OPENAI_API_KEY: /),
     ]);
+    expect(
+      issuesOf({
+        WORKER_TOKEN: TOKEN,
+        LIVEKIT_URL: 'wss://lk.example.test',
+        LIVEKIT_API_KEY: 'key',
+        LIVEKIT_API_SECRET: 'secret',
+        OPENAI_API_KEY: 'sk-test',
+      }),
+    ).toEqual([expect.stringMatching(/^LIVEKIT_SIP_TRUNK_ID: /)]);
     const config = loadConfig({
       WORKER_TOKEN: TOKEN,
       LIVEKIT_URL: 'wss://lk.example.test',
       LIVEKIT_API_KEY: 'key',
       LIVEKIT_API_SECRET: 'secret',
+      LIVEKIT_SIP_TRUNK_ID: 'ST_out',
       OPENAI_API_KEY: 'sk-test',
       API_URL: 'http://api:3000/',
     });
@@ -71,6 +83,7 @@ describe('agent loadConfig', () => {
       url: 'wss://lk.example.test',
       apiKey: 'key',
       apiSecret: 'secret',
+      sipTrunkId: 'ST_out',
       agentName: 'switchboard-agent',
       ringingTimeoutSeconds: 30,
     });
@@ -101,6 +114,7 @@ describe('agent loadConfig', () => {
     const described = JSON.stringify(describeConfig(config));
     expect(described).not.toMatch(/hunter2|sk-secret|wt_0123/);
     expect(describeConfig(config)).toMatchObject({
+      mode: 'simulated',
       telephony: 'simulated callee',
       understanding: 'openai gpt-4.1-mini (default endpoint)',
     });
@@ -126,7 +140,10 @@ describe('agent loadConfig', () => {
       model: 'llama-3.1-8b',
       timeoutMs: 1500,
     });
-    expect(describeConfig(config).telephony).toBe('livekit (ws://127.0.0.1:7880, trunk ST_abc)');
+    expect(describeConfig(config)).toMatchObject({
+      mode: 'live',
+      telephony: 'livekit (ws://127.0.0.1:7880, trunk ST_abc)',
+    });
     expect(
       issuesOf({ WORKER_TOKEN: TOKEN, LIVEKIT_CALLER_ID: '4155550100', OPENAI_TIMEOUT_MS: '10' })
         .map((issue) => issue.split(':')[0])

@@ -59,9 +59,12 @@ export interface LiveKitConfig {
   url: string;
   apiKey: string;
   apiSecret: string;
-  /** outbound SIP trunk (`ST_…`); without it the worker can serve web calls but not dial phones */
-  sipTrunkId?: string;
-  /** the agent name web calls are dispatched to (the API's LIVEKIT_AGENT_NAME) */
+  /** outbound SIP trunk (`ST_…`) every call is dialled over (required with LIVEKIT_URL) */
+  sipTrunkId: string;
+  /**
+   * the agent name the API dispatches web calls to (its LIVEKIT_AGENT_NAME); this worker does not
+   * register as a LiveKit agent yet, so nothing uses it here
+   */
   agentName: string;
   /** caller id presented when a call carries none */
   callerId?: string;
@@ -117,16 +120,25 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
   const values = parsed.data;
-  if (values.LIVEKIT_URL && !(values.LIVEKIT_API_KEY && values.LIVEKIT_API_SECRET)) {
-    throw new ConfigError([
-      'LIVEKIT_API_KEY: LIVEKIT_URL is set: LIVEKIT_API_KEY and LIVEKIT_API_SECRET are required with it',
-    ]);
-  }
-  if (values.LIVEKIT_URL && !values.OPENAI_API_KEY) {
-    // a live call needs speech-to-text and text-to-speech; the local understanding has no voice
-    throw new ConfigError([
-      'OPENAI_API_KEY: LIVEKIT_URL is set: live calls need OPENAI_API_KEY (speech-to-text and text-to-speech; OPENAI_BASE_URL for another OpenAI-compatible server)',
-    ]);
+  if (values.LIVEKIT_URL) {
+    // real telephony needs all of these; each missing one is named
+    const missing: string[] = [];
+    if (!(values.LIVEKIT_API_KEY && values.LIVEKIT_API_SECRET)) {
+      missing.push('LIVEKIT_API_KEY: LIVEKIT_URL is set: LIVEKIT_API_KEY and LIVEKIT_API_SECRET are required with it');
+    }
+    if (!values.LIVEKIT_SIP_TRUNK_ID) {
+      // without a trunk every call would be claimed (its dial-time gate spent) only to fail
+      missing.push(
+        'LIVEKIT_SIP_TRUNK_ID: LIVEKIT_URL is set: the worker dials every call over this outbound SIP trunk (ST_…); leave LIVEKIT_URL unset for the simulated callee',
+      );
+    }
+    if (!values.OPENAI_API_KEY) {
+      // a live call needs speech-to-text and text-to-speech; the local understanding has no voice
+      missing.push(
+        'OPENAI_API_KEY: LIVEKIT_URL is set: live calls need OPENAI_API_KEY (speech-to-text and text-to-speech; OPENAI_BASE_URL for another OpenAI-compatible server)',
+      );
+    }
+    if (missing.length > 0) throw new ConfigError(missing);
   }
   const config: AgentConfig = {
     apiUrl: values.API_URL.replace(/\/+$/, ''),
@@ -139,14 +151,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     lockMs: values.WORKER_LOCK_MS,
   };
   if (values.WORKER_ID) config.workerId = values.WORKER_ID;
-  if (values.LIVEKIT_URL && values.LIVEKIT_API_KEY && values.LIVEKIT_API_SECRET) {
+  if (values.LIVEKIT_URL && values.LIVEKIT_API_KEY && values.LIVEKIT_API_SECRET && values.LIVEKIT_SIP_TRUNK_ID) {
     config.livekit = {
       url: values.LIVEKIT_URL,
       apiKey: values.LIVEKIT_API_KEY,
       apiSecret: values.LIVEKIT_API_SECRET,
+      sipTrunkId: values.LIVEKIT_SIP_TRUNK_ID,
       agentName: values.LIVEKIT_AGENT_NAME,
       ringingTimeoutSeconds: values.LIVEKIT_RINGING_TIMEOUT_SECONDS,
-      ...(values.LIVEKIT_SIP_TRUNK_ID ? { sipTrunkId: values.LIVEKIT_SIP_TRUNK_ID } : {}),
       ...(values.LIVEKIT_CALLER_ID ? { callerId: values.LIVEKIT_CALLER_ID } : {}),
     };
   }
@@ -172,8 +184,11 @@ export function describeConfig(config: AgentConfig): Record<string, unknown> {
     queue: `${config.queuePrefix}:calls`,
     concurrency: config.concurrency,
     httpTools: config.httpTools,
+    lockMs: config.lockMs,
+    // what voiceDeps (voice/index.ts) gives runCall: phone calls over LiveKit, or the simulated callee
+    mode: config.livekit ? 'live' : 'simulated',
     telephony: config.livekit
-      ? `livekit (${config.livekit.url}, ${config.livekit.sipTrunkId ? `trunk ${config.livekit.sipTrunkId}` : 'no SIP trunk: web calls only'})`
+      ? `livekit (${config.livekit.url}, trunk ${config.livekit.sipTrunkId})`
       : 'simulated callee',
     understanding: config.openai
       ? `openai ${config.openai.model} (${config.openai.baseUrl ?? 'default endpoint'})`

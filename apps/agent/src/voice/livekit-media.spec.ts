@@ -7,6 +7,7 @@ import { runCall } from '../call-session/run-call.js';
 import { FakeApi, plainApi } from '../testing/fake-api.js';
 import { voiceDeps } from './index.js';
 import { createLiveKitMedia } from './livekit-media.js';
+import { OpenAIUnderstanding } from './openai-understanding.js';
 import { FakeLiveKit, PHONES } from './testing/fake-livekit.js';
 
 const TOKEN = 'wt_voice_media_test_token';
@@ -91,19 +92,29 @@ describe('runCall with LiveKit media (calls that do not connect)', () => {
 });
 
 describe('voiceDeps', () => {
-  it('switches nothing on without configuration: the simulated callee and local understanding stay', () => {
-    expect(voiceDeps({}, logger)).toEqual({});
+  it('switches nothing on without configuration: the simulated callee and local understanding stay', async () => {
+    expect(await voiceDeps({}, logger)).toEqual({});
   });
 
-  it('switches the OpenAI understanding on with a key, and LiveKit media with LiveKit and speech', () => {
-    expect(Object.keys(voiceDeps({ openai: OPENAI }, logger))).toEqual(['understanding']);
-    const both = voiceDeps(
+  it('switches the OpenAI understanding on with a key, and LiveKit media with LiveKit and speech', async () => {
+    const understanding = await voiceDeps({ openai: OPENAI }, logger);
+    expect(Object.keys(understanding)).toEqual(['understanding']);
+    expect(understanding.understanding).toBeInstanceOf(OpenAIUnderstanding);
+    const both = await voiceDeps(
       {
         openai: OPENAI,
-        livekit: { url: 'ws://127.0.0.1:7880', apiKey: 'k', apiSecret: 's', agentName: 'a', ringingTimeoutSeconds: 30 },
+        livekit: {
+          url: 'ws://127.0.0.1:7880',
+          apiKey: 'k',
+          apiSecret: 's',
+          sipTrunkId: 'ST_trunk',
+          agentName: 'a',
+          ringingTimeoutSeconds: 30,
+        },
       },
       logger,
     );
     expect(Object.keys(both).sort()).toEqual(['media', 'understanding']);
+    expect(typeof both.media).toBe('function');
   });
 });

@@ -74,8 +74,9 @@ export class LiveKitTelephony {
   /**
    * Creates the attempt's room and dials the callee into it, waiting until they answer. A dial
    * that does not connect deletes the room and says how it ended (busy, no answer, failed);
-   * an error talking to LiveKit itself (auth, network, no trunk) is thrown: the attempt was
-   * not placed and the job's retry policy decides.
+   * an error talking to LiveKit itself (auth, network, unknown trunk) is thrown. The attempt was
+   * claimed by then, so runCall fails it (completed `failed`, `worker_error`) and its job is not
+   * retried: a retry's claim would be refused. Whether to call again is the campaign's retry policy.
    */
   async dial(request: DialRequest): Promise<DialResult> {
     const sipTrunkId = this.options.sipTrunkId;

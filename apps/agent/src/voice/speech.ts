@@ -5,10 +5,12 @@ import type { OpenAIConfig } from '../config.js';
 import { ensureAgentsLogger } from './openai-understanding.js';
 
 /**
- * The AgentSession of a live call: OpenAI speech-to-text (the realtime transcription API,
- * whose server-side VAD finds the end of each turn, so no local VAD model is needed) and
- * text-to-speech, on any OpenAI-compatible base URL. No LLM: the flow's machine chooses
- * every line, the session only carries speech both ways.
+ * The AgentSession of a live call: OpenAI speech-to-text (the realtime transcription API, whose
+ * server-side VAD ends each callee turn: `turnDetection: 'stt'`) and text-to-speech, on any
+ * OpenAI-compatible base URL. No LLM: the flow's machine chooses every line, the session only
+ * carries speech both ways. `vad` is left out, so the session runs LiveKit's default local VAD
+ * (silero, bundled in @livekit/local-inference, no download) to notice the callee talking over
+ * the agent (barge-in).
  */
 export function createSpeechSession(config: OpenAIConfig): voice.AgentSession {
   ensureAgentsLogger();
