@@ -50,6 +50,7 @@ export class LeaseKeeper {
     return this;
   }
 
+  /** no renewal after this one; call it when the call ends, however it ends */
   stop(): void {
     clearInterval(this.timer);
     this.timer = undefined;
@@ -64,6 +65,8 @@ export class LeaseKeeper {
       this.renewals++;
       this.log.debug({ leaseUntil: lease.leaseUntil }, 'lease renewed');
     } catch (error) {
+      // an answer to a renewal sent just before the call ended (stop()) says nothing about the call
+      if (!this.timer) return;
       if (error instanceof ApiRefusal) {
         this.log.error({ code: error.code, status: error.status }, 'lease lost: stopping the call');
         this.stop();

@@ -3,8 +3,10 @@ import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InternalClient } from '../api/internal-client.js';
-import { FakeApi, plainApi } from '../testing/fake-api.js';
-import { FlowCache, maskNumber, runCall } from './run-call.js';
+import type { CallSession } from '@switchboard/flow';
+import { FakeApi, pacedUntil, plainApi } from '../testing/fake-api.js';
+import type { CallMediaFactory } from '../voice/media.js';
+import { AttemptFailed, ClaimPaced, FlowCache, maskNumber, runCall } from './run-call.js';
 
 const TOKEN = 'wt_run_call_test_token';
 const FLOW = JSON.parse(
@@ -12,6 +14,7 @@ const FLOW = JSON.parse(
 ) as { tests: { name: string; variables?: Record<string, unknown> }[] };
 const VARIABLES = FLOW.tests.find((test) => test.variables)?.variables ?? {};
 const logger = pino({ level: 'silent' });
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 let n = 0;
 const newCallId = () => `22222222-2222-4222-8222-${String(++n).padStart(12, '0')}`;
 
@@ -115,6 +118,86 @@ describe('runCall against a fake API', () => {
     for (let i = 0; i < 3; i++)
       await runCall({ callId: newCallId(), attempt: 1 }, { client, logger, workerId: 'w', flows });
     expect(flows.compilations).toBe(1);
+  });
+
+  it('throws ClaimPaced with the API retryAt when the campaign is at its limit, and dials nothing', async () => {
+    const retryAt = new Date('2030-01-01T00:00:05.000Z');
+    const { client } = await start({ claimScript: [pacedUntil(retryAt)] });
+    const error = await runCall({ callId: newCallId(), attempt: 1 }, { client, logger, workerId: 'w' }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ClaimPaced);
+    expect((error as ClaimPaced).retryAt).toEqual(retryAt);
+    expect(api!.routes()).toEqual(['claim']);
+  });
+
+  it('fails a claimed attempt whose media could not be opened: AttemptFailed, the call completed failed', async () => {
+    const { fake, client } = await start();
+    const callId = newCallId();
+    const media: CallMediaFactory = () => Promise.reject(new Error('LiveKit: 401 unauthenticated'));
+    const error = await runCall({ callId, attempt: 1 }, { client, logger, workerId: 'w', media }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(AttemptFailed);
+    expect(error).toMatchObject({ completed: true, message: expect.stringContaining('401 unauthenticated') });
+    expect(fake.calls.get(callId)!.completed).toMatchObject({ disposition: 'worker_error', outcome: 'failed' });
+  });
+
+  describe('the lease of a running call', () => {
+    /** a line whose callee never says a word and whose clock never fires: the call lasts until hung up */
+    function silentLine(): { media: CallMediaFactory; session: Promise<CallSession> } {
+      let attached!: (session: CallSession) => void;
+      const session = new Promise<CallSession>((resolve) => (attached = resolve));
+      const media: CallMediaFactory = () =>
+        Promise.resolve({
+          answeredBy: 'human',
+          channel: {
+            say: () => undefined,
+            listen: () => undefined,
+            transfer: () => Promise.resolve('failed'),
+            hangup: () => undefined,
+          },
+          clock: { now: () => Date.now(), setTimer: () => () => undefined },
+          attach: attached,
+          close: () => Promise.resolve(),
+        });
+      return { media, session };
+    }
+    const leaseRequests = () => api!.routes().filter((route) => route === 'lease').length;
+
+    it('is renewed every third of it while the call runs, and no more once the call completed', async () => {
+      // a 1 s lease: renewed every 333 ms
+      const { fake, client } = await start({ leaseSeconds: 1 });
+      const callId = newCallId();
+      const line = silentLine();
+      const running = runCall({ callId, attempt: 1 }, { client, logger, workerId: 'w', media: line.media });
+      while ((fake.calls.get(callId)?.renewals ?? 0) < 2) await sleep(50);
+      (await line.session).hangup();
+
+      expect(await running).toMatchObject({ outcome: 'completed' });
+      expect(api!.requests.find((r) => r.path.endsWith('/lease'))!.body).toEqual({ attempt: 1, workerId: 'w' });
+      const renewed = leaseRequests();
+      await sleep(1_000);
+      expect(leaseRequests()).toBe(renewed);
+    });
+
+    it('lost: hangs up, does not complete the call, and stops renewing', async () => {
+      const { fake, client } = await start({ leaseSeconds: 1, loseLeaseAfter: 1 });
+      const callId = newCallId();
+      const line = silentLine();
+      const error = await runCall({ callId, attempt: 1 }, { client, logger, workerId: 'w', media: line.media }).catch(
+        (e: unknown) => e,
+      );
+
+      expect(error).toBeInstanceOf(AttemptFailed);
+      expect(error).toMatchObject({ completed: false, message: expect.stringMatching(/^lease lost/) });
+      expect((await line.session).done).toBe(true);
+      expect(api!.routes()).not.toContain('complete');
+      expect(fake.calls.get(callId)!.completed).toBeUndefined();
+      expect(leaseRequests()).toBe(2);
+      await sleep(1_000);
+      expect(leaseRequests()).toBe(2);
+    });
   });
 
   it('masks numbers for the logs', () => {

@@ -291,8 +291,10 @@ async function playCall(
     onEvent: (event) => events.push(event),
   });
   media.attach(session);
-  // the attempt is not ours any more: end the conversation now (the media closes with it)
-  leaseLost.addEventListener('abort', () => session.hangup(), { once: true });
+  // the attempt is not ours any more: end the conversation now (the media closes with it); the
+  // lease may have been lost already while the media was dialling (a phone rings for a while)
+  if (leaseLost.aborted) session.hangup();
+  else leaseLost.addEventListener('abort', () => session.hangup(), { once: true });
   const record = await session.result.finally(() => media.close());
   if (leaseLost.aborted) throw new Error('the lease was lost during the call: not completing it');
   if (optOutFailure !== undefined) {

@@ -59,16 +59,34 @@ export class FakeApi {
   }
 }
 
-export const apiError = (status: number, code: string, message = code) => ({
+export const apiError = (
+  status: number,
+  code: string,
+  message = code,
+  details?: { path: string; message: string }[],
+) => ({
   status,
-  body: { error: { code, message, requestId: 'req-test' } },
+  body: { error: { code, message, ...(details ? { details } : {}), requestId: 'req-test' } },
 });
+
+/** The API's answer to a claim of a campaign at its maxConcurrent (CallError.paced). */
+export const pacedUntil = (retryAt: Date) =>
+  apiError(409, 'CALL_PACED', `its campaign is at maxConcurrent; retry at ${retryAt.toISOString()}`, [
+    { path: 'retryAt', message: retryAt.toISOString() },
+  ]);
+
+/** A 5xx: the API is up but Postgres is not (the worker treats it as transient). */
+export const unavailable = () => apiError(503, 'SERVICE_UNAVAILABLE', 'the database is unreachable');
 
 export interface FakeCallState {
   claimed: boolean;
+  /** the workerId of the granted claim */
+  holder?: string;
   events: Map<number, unknown>;
   optOuts: unknown[];
   completed: unknown;
+  /** lease renewals accepted */
+  renewals: number;
 }
 
 export interface PlainApiOptions {
@@ -77,12 +95,22 @@ export interface PlainApiOptions {
   variables?: Record<string, unknown>;
   /** answers the claim with this refusal instead */
   refuseClaim?: { status: number; code: string };
+  /**
+   * answers to the first claim requests (any call), one per request, before claims are granted
+   * (e.g. `pacedUntil(…)`, `unavailable()`)
+   */
+  claimScript?: { status: number; body: unknown }[];
+  /** the lease the claim grants (default: 900 s, only as `leaseUntil`, like an older API) */
+  leaseSeconds?: number;
+  /** refuses renewals (409 CALL_LEASE_LOST) after this many were accepted */
+  loseLeaseAfter?: number;
   simulation?: unknown;
 }
 
 /** Answers like the API's internal routes, with the checks the API makes (token, seq, claim before events). */
 export function plainApi(options: PlainApiOptions): { handler: FakeHandler; calls: Map<string, FakeCallState> } {
   const calls = new Map<string, FakeCallState>();
+  const claimScript = [...(options.claimScript ?? [])];
   const handler: FakeHandler = (request) => {
     if (request.authorization !== `Bearer ${options.token}`) return apiError(401, 'UNAUTHENTICATED');
     const match = /^\/internal\/calls\/([^/]+)\/([a-z-]+)$/.exec(request.path);
@@ -91,9 +119,18 @@ export function plainApi(options: PlainApiOptions): { handler: FakeHandler; call
     const body = request.body as Record<string, unknown>;
     let state = calls.get(id);
     if (route === 'claim') {
+      const scripted = claimScript.shift();
+      if (scripted) return scripted;
       if (options.refuseClaim) return apiError(options.refuseClaim.status, options.refuseClaim.code);
       if (state?.claimed) return apiError(409, 'CALL_ALREADY_CLAIMED');
-      state = { claimed: true, events: new Map(), optOuts: [], completed: undefined };
+      state = {
+        claimed: true,
+        holder: String(body.workerId),
+        events: new Map(),
+        optOuts: [],
+        completed: undefined,
+        renewals: 0,
+      };
       calls.set(id, state);
       return {
         status: 200,
@@ -102,13 +139,29 @@ export function plainApi(options: PlainApiOptions): { handler: FakeHandler; call
           attempt: body.attempt,
           to: '+14155550142',
           callerId: '+18005550100',
-          leaseUntil: new Date(Date.now() + 900_000).toISOString(),
+          leaseUntil: new Date(Date.now() + (options.leaseSeconds ?? 900) * 1000).toISOString(),
+          ...(options.leaseSeconds !== undefined ? { leaseSeconds: options.leaseSeconds } : {}),
           flowVersion: 3,
           flow: options.flow,
           variables: options.variables ?? {},
           decision: { outcome: 'ALLOW', reasons: [], ruleSetVersion: 'test' },
           ...(options.simulation ? { simulation: options.simulation } : {}),
         },
+      };
+    }
+    if (route === 'lease') {
+      // like the API: only the holder of a live attempt renews
+      if (!state?.claimed || state.completed || state.holder !== body.workerId) {
+        return apiError(409, 'CALL_LEASE_LOST');
+      }
+      if (options.loseLeaseAfter !== undefined && state.renewals >= options.loseLeaseAfter) {
+        return apiError(409, 'CALL_LEASE_LOST', 'the lease ran out and the sweeper ended the call');
+      }
+      state.renewals++;
+      const leaseSeconds = options.leaseSeconds ?? 900;
+      return {
+        status: 200,
+        body: { leaseUntil: new Date(Date.now() + leaseSeconds * 1000).toISOString(), leaseSeconds },
       };
     }
     if (!state?.claimed || state.completed) return apiError(409, 'CALL_NOT_CLAIMED');
