@@ -70,25 +70,37 @@ export class CallMetrics implements OnApplicationBootstrap {
       help: 'Call attempts that reached a final status, by status and disposition',
       labelNames: ['status', 'disposition'],
     });
+    // one count per scrape for both series; a failure is counted before either reads its values
+    let pending: Promise<CallCountRow[] | null> | null = null;
+    const scrape = (): Promise<CallCountRow[] | null> => {
+      pending ??= this.callCounts()
+        .catch((error: unknown) => {
+          this.scrapeFailed(error);
+          return null;
+        })
+        .finally(() => {
+          setImmediate(() => {
+            pending = null;
+          });
+        });
+      return pending;
+    };
     this.scrapeErrors = metrics.counter({
       name: 'switchboard_calls_scrape_errors_total',
       help: 'Scrapes that could not count the calls (Postgres unreachable): switchboard_calls was left out',
+      // waits for this scrape's count, so that a failure shows in the scrape it left the series out of
+      async collect() {
+        await scrape();
+      },
     });
-    const counts = () => this.callCounts();
-    const onError = (error: unknown) => this.scrapeFailed(error);
     metrics.gauge({
       name: 'switchboard_calls',
       help: 'Calls of every organisation by status and disposition ("none" before there is one), counted at scrape time',
       labelNames: ['status', 'disposition'],
       async collect(this: Gauge<'status' | 'disposition'>) {
+        const rows = await scrape();
         this.reset();
-        let rows: CallCountRow[];
-        try {
-          rows = await counts();
-        } catch (error) {
-          onError(error);
-          return;
-        }
+        if (rows === null) return;
         for (const row of foldDispositions(rows))
           this.set({ status: row.status, disposition: row.disposition }, row.count);
       },

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import type { Counter, Gauge } from 'prom-client';
 import type { Logger } from 'pino';
@@ -37,7 +37,7 @@ export interface QueueSnapshot {
  * old values) and `switchboard_queue_scrape_errors_total{queue}` goes up; /metrics still answers.
  */
 @Injectable()
-export class QueueMetrics {
+export class QueueMetrics implements OnApplicationBootstrap {
   private readonly errors: Counter<'queue'>;
   private lastFailureLoggedAt = 0;
 
@@ -46,12 +46,7 @@ export class QueueMetrics {
     private readonly registry: QueueRegistry,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {
-    this.errors = metrics.counter({
-      name: 'switchboard_queue_scrape_errors_total',
-      help: 'Scrapes that could not read a queue from Redis (its switchboard_queue_* series were left out)',
-      labelNames: ['queue'],
-    });
-    // one read of Redis per scrape for both gauges: the first collect starts it, the second reuses it
+    // one read of Redis per scrape for every series: the first collect starts it, the others reuse it
     let pending: Promise<QueueSnapshot[]> | null = null;
     const snapshots = (): Promise<QueueSnapshot[]> => {
       pending ??= this.snapshots().finally(() => {
@@ -61,6 +56,15 @@ export class QueueMetrics {
       });
       return pending;
     };
+    this.errors = metrics.counter({
+      name: 'switchboard_queue_scrape_errors_total',
+      help: 'Reads of a queue from Redis that failed or timed out (its switchboard_queue_* series were left out of that scrape)',
+      labelNames: ['queue'],
+      // waits for this scrape's read, so that a failure shows in the scrape it left series out of
+      async collect() {
+        await snapshots();
+      },
+    });
     metrics.gauge({
       name: 'switchboard_queue_jobs',
       help: 'Jobs per BullMQ queue and state, read at scrape time',
@@ -83,6 +87,11 @@ export class QueueMetrics {
         for (const queue of found) this.set({ queue: queue.name }, queue.oldestWaitingAgeSeconds);
       },
     });
+  }
+
+  /** Every queue's error count starts at 0: a rate can be computed from the first failure on. */
+  onApplicationBootstrap(): void {
+    for (const queue of this.registry.names()) this.errors.inc({ queue }, 0);
   }
 
   /** Every queue that answered; a failing one is counted as an error and left out. */
