@@ -17,7 +17,13 @@ export class MetricsController {
     tags: ['ops'],
     responses: {
       200: {
-        description: 'Process metrics, `http_requests_total` and `http_request_duration_seconds` by route template',
+        description:
+          'Process metrics; `http_requests_total` and `http_request_duration_seconds` by route template; ' +
+          '`switchboard_calls{status,disposition}`, `switchboard_calls_finished_total`, ' +
+          '`switchboard_call_attempt_latency_seconds` (queued → dialling), ' +
+          '`switchboard_compliance_decisions_total{outcome,reason,mode}`, `switchboard_queue_jobs{queue,state}`, ' +
+          '`switchboard_queue_oldest_waiting_age_seconds{queue}` and the scrape-error counters. ' +
+          'Series Postgres or Redis cannot give in time are left out; the answer never waits on them.',
         contentType: 'text/plain',
       },
     },
