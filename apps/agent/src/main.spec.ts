@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { CALLS_DEAD_LETTER_QUEUE_NAME, CALLS_QUEUE_NAME } from '@switchboard/contracts';
+import { Queue } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
@@ -33,10 +35,21 @@ async function until(condition: () => boolean, timeoutMs = 15_000): Promise<void
   }
 }
 
+/** Removes what a worker left under `prefix` (BullMQ's meta keys of both queues). */
+async function obliterate(prefix: string): Promise<void> {
+  for (const name of [CALLS_QUEUE_NAME, CALLS_DEAD_LETTER_QUEUE_NAME]) {
+    const queue = new Queue(name, { connection: { url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' }, prefix });
+    await queue.obliterate({ force: true }).finally(() => queue.close());
+  }
+}
+
 describe('agent process', () => {
   let run: Run | undefined;
-  afterEach(() => {
+  let prefix: string | undefined;
+  afterEach(async () => {
     if (run?.child.exitCode === null) run.child.kill('SIGKILL');
+    if (prefix) await obliterate(prefix);
+    prefix = undefined;
   });
 
   it('refuses to start without a valid configuration, saying which variable is wrong', async () => {
@@ -47,13 +60,13 @@ describe('agent process', () => {
   });
 
   it.each(['SIGTERM', 'SIGINT'] as const)('starts, says what it will do, and stops cleanly on %s', async (signal) => {
-    run = startAgent({
-      WORKER_TOKEN: 'wt_0123456789abcdef',
-      LOG_LEVEL: 'info',
-      QUEUE_PREFIX: `sb-test:main-${process.pid}-${signal}`,
-    });
+    prefix = `sb-test:main-${process.pid}-${signal}`;
+    run = startAgent({ WORKER_TOKEN: 'wt_0123456789abcdef', LOG_LEVEL: 'info', QUEUE_PREFIX: prefix });
     await until(() => run!.stdout().includes('agent worker ready'));
     expect(run.stdout()).toContain(`sb-test:main-${process.pid}-${signal}:calls`);
+    // no LIVEKIT_URL, no OPENAI_API_KEY: the simulated callee and the local understanding
+    expect(run.stdout()).toContain('"mode":"simulated"');
+    expect(run.stdout()).toContain('"understanding":"local, deterministic"');
     expect(run.stdout()).not.toContain('wt_0123456789abcdef');
 
     run.child.kill(signal);
