@@ -114,12 +114,11 @@ describe('OpenAIUnderstanding over an OpenAI-compatible endpoint', () => {
   it('falls back when the model does not answer in time', async () => {
     server.respond = () => ({ hang: true });
     const model = understanding(300);
-    const started = Date.now();
+    // the server never answers: only the timeout can end this call (else the test times out)
     const result = await model.understand(
       request({ text: 'my number is +1 415 555 0142', extract: [{ var: 'callback', type: 'phone' }] }),
     );
 
-    expect(Date.now() - started).toBeLessThan(2000);
     expect(model.fallbacks).toBe(1);
     // the local understanding's own extraction
     expect(result.extracted).toEqual({ callback: '+14155550142' });
