@@ -143,6 +143,8 @@ describe('the queue dashboard (/admin/queues) and GET /v1/admin/queues', () => {
       expect(page.text).toContain('<base href="/admin/queues/"');
       expect(page.text).toContain('Switchboard queues');
       expect(page.headers['cache-control']).toBe('no-store');
+      // nothing from another origin (the board links a Google font), never framed
+      expect(page.headers['content-security-policy']).toMatch(/^default-src 'self'; .*frame-ancestors 'none'/);
 
       const api = await http()
         .get('/admin/queues/api/queues')
