@@ -345,6 +345,39 @@ describe('the queue dashboard (/admin/queues) and GET /v1/admin/queues', () => {
     });
   });
 
+  describe('read-only (QUEUES_DASHBOARD_READ_ONLY=true)', () => {
+    let readOnly: NestExpressApplication;
+    beforeAll(async () => {
+      readOnly = await createTestApp({
+        env: {
+          RATE_LIMIT_PER_MINUTE: '0',
+          ADMIN_ORGANIZATION_IDS: installation.organizationId,
+          QUEUES_DASHBOARD_READ_ONLY: 'true',
+        },
+      });
+    });
+    afterAll(async () => {
+      await readOnly?.close();
+    });
+
+    it('shows the queues and refuses every change (405), the board hiding its actions', async () => {
+      const auth = installation.adminSession();
+      const board = await request(readOnly.getHttpServer())
+        .get('/admin/queues/api/queues')
+        .set('authorization', auth)
+        .expect(200);
+      for (const queue of board.body.queues as Json[])
+        expect(queue).toMatchObject({ readOnlyMode: true, allowRetries: false });
+      for (const path of ['/admin/queues/api/queues/pause', '/admin/queues/api/queues/calls/retry/failed']) {
+        expectRefused(
+          await request(readOnly.getHttpServer()).put(path).set('authorization', auth),
+          405,
+          'METHOD_NOT_ALLOWED',
+        );
+      }
+    });
+  });
+
   describe('with Redis unreachable', () => {
     let down: NestExpressApplication;
     let closed = false;
