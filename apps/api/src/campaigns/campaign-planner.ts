@@ -81,25 +81,59 @@ export class CampaignPlanner {
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {}
 
-  /** Plans every pending contact of a running campaign (or those of `only`), 1,000 at a time. */
+  /**
+   * Plans every pending contact of a running campaign (or those of `only`), 1,000 at a time. Two
+   * batches are in flight: the next one is read and gated while the previous one is written and
+   * enqueued (the writes stay in order: each waits for the one before, so the pacing slots are
+   * allocated as if one by one). The ids are read once up front: paging through the pending
+   * contacts would re-read the ones still pending on every page (quadratic on 100,000).
+   */
   async planPending(campaign: CampaignEntity, only?: string[]): Promise<PlanSummary> {
     const summary: PlanSummary = { queued: 0, scheduled: 0, blocked: 0, expired: 0 };
-    let after: string | null = null;
-    for (;;) {
-      const batch = await this.repository.pendingContacts(campaign.id, after, PLAN_BATCH, only);
-      if (batch.length === 0) break;
-      after = batch.at(-1)?.id ?? null;
-      const written = await this.planBatch(campaign, batch);
-      if (written === null) break; // the campaign stopped running meanwhile
+    const ids = only ?? (await this.repository.pendingContactIds(campaign.id));
+    let writing: Promise<PlannedContact[] | null> | null = null;
+    /** Waits for the batch being written; false when the campaign stopped running meanwhile. */
+    const settle = async (): Promise<boolean> => {
+      if (!writing) return true;
+      const written = await writing;
+      writing = null;
+      if (written === null) return false;
       for (const planned of written) summary[planned.state] += 1;
+      return true;
+    };
+    try {
+      for (let from = 0; from < ids.length; from += PLAN_BATCH) {
+        const batch = await this.repository.pendingContacts(
+          campaign.id,
+          null,
+          PLAN_BATCH,
+          ids.slice(from, from + PLAN_BATCH),
+        );
+        if (batch.length === 0) continue;
+        const now = this.clock.now();
+        // gated while the previous batch is written: if that one finds the campaign stopped, this
+        // batch's decisions stay logged without calls (as when a pause comes between gate and write)
+        const decided = await this.decide(campaign, batch, now);
+        if (!(await settle())) return summary;
+        writing = this.writeBatch(campaign, batch, decided, now);
+        // awaited by the next settle(); meanwhile a failure must not count as unhandled
+        writing.catch(() => undefined);
+      }
+      await settle();
+      return summary;
+    } finally {
+      // a failure while gating: the batch being written finishes before the error goes up
+      if (writing) await (writing as Promise<unknown>).catch(() => undefined);
     }
-    return summary;
   }
 
-  /** Plans one batch; null when the campaign is not running any more (nothing written). */
-  private async planBatch(campaign: CampaignEntity, contacts: PlannableContact[]): Promise<PlannedContact[] | null> {
-    const now = this.clock.now();
-    const decided = await this.decide(campaign, contacts, now);
+  /** Writes and enqueues one gated batch; null when the campaign is not running any more (nothing written). */
+  private async writeBatch(
+    campaign: CampaignEntity,
+    contacts: PlannableContact[],
+    decided: Decided[],
+    now: Date,
+  ): Promise<PlannedContact[] | null> {
     const allowed = decided.filter((d) => d.outcome === 'allowed');
     const fromMinute = new Date(
       Math.floor(Math.min(now.getTime(), ...allowed.map((d) => d.at.getTime())) / MINUTE) * MINUTE,
@@ -115,9 +149,11 @@ export class CampaignPlanner {
       },
     );
     if (!wroteAnything) return null;
+    // the delay from when the job is added (the batch may have waited for the one before)
+    const enqueuedAt = this.clock.now().getTime();
     const jobs = written.flatMap((p) =>
       p.call && p.runAt && p.call.status !== 'blocked'
-        ? [{ job: { callId: p.call.id, attempt: p.attempt }, delayMs: p.runAt.getTime() - now.getTime() }]
+        ? [{ job: { callId: p.call.id, attempt: p.attempt }, delayMs: p.runAt.getTime() - enqueuedAt }]
         : [],
     );
     try {

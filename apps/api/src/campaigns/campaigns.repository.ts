@@ -273,6 +273,15 @@ export class CampaignsRepository {
     }));
   }
 
+  /** The ids of the campaign's pending contacts, in id order (what a planning pass goes through). */
+  async pendingContactIds(campaignId: string): Promise<string[]> {
+    const rows = await this.dataSource.query<Array<{ id: string }>>(
+      `SELECT id FROM campaign_contacts WHERE campaign_id = $1 AND state = 'pending' ORDER BY id`,
+      [campaignId],
+    );
+    return rows.map((row) => row.id);
+  }
+
   /**
    * Up to `limit` pending contacts after `afterId` (by id), each with the attempt to plan: the same
    * one when its last call was cancelled before dialling (a pause, a dial-time deferral), else the next.
