@@ -30,6 +30,7 @@
 import { request as httpRequest } from 'node:http';
 import { availableParallelism, loadavg } from 'node:os';
 import { buildApi, onInterrupt, startApiThread, type ApiThread } from './lib/api-thread.js';
+import { cpuSince, cpuSnapshot, describeCpu } from './lib/cpu.js';
 import { callJobCounts, removeQueues } from './lib/queues.js';
 import { PROFILER_PLUGIN, type ProfileSummary, printProfile } from './lib/profile.js';
 import { numberArg, printTable } from './lib/report.js';
@@ -418,6 +419,7 @@ async function main(): Promise<void> {
     const campaignId = (created.body as { id: string }).id;
     console.log(`  POST /v1/campaigns                 ${created.seconds.toFixed(2)} s`);
 
+    let cpuBefore = cpuSnapshot();
     const uploaded = await send(base, key, 'POST', `/v1/campaigns/${campaignId}/contacts`, csv, 'text/csv');
     expectStatus(uploaded, 200, 'POST /v1/campaigns/:id/contacts');
     const added = uploaded.body as { received: number; added: number; merged: number; rejected: unknown[] };
@@ -425,11 +427,14 @@ async function main(): Promise<void> {
       `  POST /v1/campaigns/:id/contacts    ${uploaded.seconds.toFixed(2)} s (${count(added.added)} added, ` +
         `${count(added.merged)} merged, ${count(added.rejected.length)} rejected)`,
     );
+    const uploadCpu = cpuSince(cpuBefore);
     if (added.added !== CONTACTS) throw new Error(`the upload added ${added.added} contacts, not ${CONTACTS}`);
 
     if (PROFILE) await api.request({ type: 'profile-start' });
     if (BREAKDOWN) await api.request({ type: 'breakdown-start' });
+    cpuBefore = cpuSnapshot();
     const startedCampaign = await send(base, key, 'POST', `/v1/campaigns/${campaignId}/start`);
+    const startCpu = cpuSince(cpuBefore);
     const breakdown = BREAKDOWN
       ? await api.request<Array<{ step: string; ms: number; calls: number }>>({ type: 'breakdown-stop' })
       : [];
@@ -553,6 +558,8 @@ async function main(): Promise<void> {
           `${mb(found.databaseBytes)} (${found.tables.map((t) => `${t.name} ${mb(t.bytes)}`).join(', ')})`,
         ],
         ['load average before / after the timed phases', `${loadBefore.toFixed(2)} / ${loadAfter.toFixed(2)}`],
+        ['CPU during the import', describeCpu(uploadCpu)],
+        ['CPU during the start', describeCpu(startCpu)],
       ],
     );
     if (BREAKDOWN) {
