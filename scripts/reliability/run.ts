@@ -30,7 +30,7 @@ const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/switchboard';
  * up within seconds rather than a minute (the API caps what the worker asks for).
  */
 const API_ENV: Record<string, string> = {
-  CALL_LEASE_SECONDS: '6',
+  CALL_LEASE_SECONDS: '10',
   // noon in New York on a coming workday: every 212 number is inside its calling window whatever
   // the hour of the real day (the harness calls New York numbers only)
   NODE_ENV: 'test',

@@ -24,7 +24,13 @@ describe('agent loadConfig', () => {
       concurrency: 2,
       httpTools: false,
       lockMs: 30_000,
+      simulatedTurnDelayMs: 0,
     });
+  });
+
+  it('lets the simulated callee take real time per turn, within bounds', () => {
+    expect(loadConfig({ WORKER_TOKEN: TOKEN, SIMULATED_TURN_DELAY_MS: '250' }).simulatedTurnDelayMs).toBe(250);
+    expect(() => loadConfig({ WORKER_TOKEN: TOKEN, SIMULATED_TURN_DELAY_MS: '-1' })).toThrow(/SIMULATED_TURN_DELAY_MS/);
   });
 
   it('takes the job lock (how soon the jobs of a killed worker come back), within bounds', () => {

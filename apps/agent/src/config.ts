@@ -53,6 +53,7 @@ const AgentEnvSchema = z.object({
   WORKER_ID: optional(z.string().min(1).max(200).optional()),
   HTTP_TOOLS: optional(z.enum(['true', 'false', '1', '0']).default('false')),
   WORKER_LOCK_MS: optional(z.coerce.number().int().min(1_000).max(600_000).default(30_000)),
+  SIMULATED_TURN_DELAY_MS: optional(z.coerce.number().int().min(0).max(60_000).default(0)),
 });
 
 export interface LiveKitConfig {
@@ -105,6 +106,11 @@ export interface AgentConfig {
    * also the stalled-check period). Re-running such a job is safe: its claim is refused.
    */
   lockMs: number;
+  /**
+   * Real time the simulated callee takes before each turn (ms; 0: none). Simulated calls otherwise
+   * end in milliseconds; a delay keeps them in progress like real ones (demos, reliability drills).
+   */
+  simulatedTurnDelayMs: number;
 }
 
 export class ConfigError extends Error {
@@ -149,6 +155,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     concurrency: values.WORKER_CONCURRENCY,
     httpTools: values.HTTP_TOOLS === 'true' || values.HTTP_TOOLS === '1',
     lockMs: values.WORKER_LOCK_MS,
+    simulatedTurnDelayMs: values.SIMULATED_TURN_DELAY_MS,
   };
   if (values.WORKER_ID) config.workerId = values.WORKER_ID;
   if (values.LIVEKIT_URL && values.LIVEKIT_API_KEY && values.LIVEKIT_API_SECRET && values.LIVEKIT_SIP_TRUNK_ID) {

@@ -101,6 +101,7 @@ export function createWorker(config: AgentConfig, logger: Logger, overrides: Wor
           workerId,
           flows,
           httpTools: config.httpTools,
+          simulatedTurnDelayMs: config.simulatedTurnDelayMs,
           ...voice,
           ...(overrides.batching ? { batching: overrides.batching } : {}),
         },

@@ -84,6 +84,23 @@ describe('runCall against a fake API', () => {
     expect(api!.routes()).not.toContain('opt-out');
   });
 
+  it('answers per attempt from a list (no_answer, then a person), and lets the callee take real time', async () => {
+    const { fake, client } = await start({ simulation: { answeredBy: ['no_answer', 'human'] } });
+    const missed = newCallId();
+    const first = await runCall({ callId: missed, attempt: 1 }, { client, logger, workerId: 'w' });
+    expect(first).toMatchObject({ outcome: 'completed', disposition: 'no_answer' });
+    const answered = newCallId();
+    const started = performance.now();
+    const second = await runCall(
+      { callId: answered, attempt: 2 },
+      { client, logger, workerId: 'w', simulatedTurnDelayMs: 60 },
+    );
+    expect(second).toMatchObject({ outcome: 'completed', disposition: 'completed' });
+    // the persona answers once ("yes"): at least one pause of 60 ms of real time
+    expect(performance.now() - started).toBeGreaterThanOrEqual(60);
+    expect(fake.calls.get(answered)!.completed).toMatchObject({ disposition: 'confirmed' });
+  });
+
   it('maps an unanswered call to no_answer', async () => {
     const { fake, client } = await start({ simulation: { answeredBy: 'no_answer' } });
     const callId = newCallId();

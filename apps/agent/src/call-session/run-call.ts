@@ -50,6 +50,8 @@ export interface RunCallDeps {
   media?: CallMediaFactory;
   /** understanding of callee turns; default the local, deterministic one */
   understanding?: LanguageUnderstanding;
+  /** real time the simulated callee takes before each turn (ms); default 0 */
+  simulatedTurnDelayMs?: number;
 }
 
 export type RunCallResult =
@@ -96,6 +98,17 @@ export function apiDisposition(record: CallRecord, answeredBy: AnsweredBy): Call
   if (answeredBy !== 'human') return answeredBy === 'failed' ? 'failed' : answeredBy;
   if (DISPOSITIONS.has(record.disposition)) return record.disposition as CallDisposition;
   return 'completed';
+}
+
+/** A callee that thinks `delayMs` of real time before each turn (the simulated clock is not moved). */
+function pausing(callee: Callee, delayMs: number): Callee {
+  if (delayMs <= 0) return callee;
+  return {
+    respond: async (request) => {
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      return callee.respond(request);
+    },
+  };
 }
 
 /** the simulated callee as call media: the default when no telephony is configured */
@@ -246,7 +259,10 @@ async function playCall(
   const { compiled } = flows.get(claim);
   const simulation = (deps.simulationOf ?? simulationFromClaim)(claim);
   const answeredBy = simulatedAnswer(simulation, job.attempt);
-  const callee = simulation?.callee ? scriptedCallee(simulation.callee) : defaultPersona(compiled.flow);
+  const callee = pausing(
+    simulation?.callee ? scriptedCallee(simulation.callee) : defaultPersona(compiled.flow),
+    deps.simulatedTurnDelayMs ?? 0,
+  );
 
   const events = new EventBatcher(deps.client, job.callId, deps.batching);
   let optOutFailure: unknown;
