@@ -86,7 +86,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
         const reason = exception instanceof Error ? exception.message : String(exception);
         logger.warn(
           { errorId, reason, method: req.method, url: req.originalUrl },
-          'answered 503: the database is unreachable',
+          'answered 503: a backing service is unreachable',
         );
       } else {
         logger.error({ err: exception, errorId, method: req.method, url: req.originalUrl }, 'unhandled error');
@@ -104,7 +104,14 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
   private map(exception: unknown): Mapped {
     if (isApiError(exception)) {
-      return { status: exception.status, code: exception.code, message: exception.message, details: exception.details };
+      return {
+        status: exception.status,
+        code: exception.code,
+        message: exception.message,
+        details: exception.details,
+        // a 503 the code chose to answer (Redis or the decision log unreachable) is an outage too
+        outage: exception.status === 503,
+      };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
