@@ -268,6 +268,11 @@ describe('GET /metrics: calls, decisions and queues', () => {
     const after = await scrape();
     expect(sample(after, 'switchboard_compliance_decisions_total', blocked)).toBe(blockedBefore + 1);
     expect(sample(after, 'switchboard_compliance_decisions_total', allowed)).toBe(allowedBefore + 1);
+    // a call blocked when it was placed has finished too
+    const finishedBlocked = { status: 'blocked', disposition: 'none' };
+    expect(sample(after, 'switchboard_calls_finished_total', finishedBlocked)).toBe(
+      (sample(before, 'switchboard_calls_finished_total', finishedBlocked) ?? 0) + 1,
+    );
   });
 });
 

@@ -176,12 +176,14 @@ export class CallsService {
     } else {
       status = 'blocked';
     }
-    await this.calls.applyDecision(call.id, ['pending'], {
+    const decided = await this.calls.applyDecision(call.id, ['pending'], {
       status,
       decisionId: gate.record?.id ?? null,
       decision: decisionJson(decision),
       scheduledFor: runAt,
     });
+    // a call blocked before it was ever queued ended here: its listeners (metrics) hear of it too
+    if (decided && status === 'blocked') await this.lifecycle.finished(decided, 'blocked', this.logger);
     if (runAt) {
       try {
         await this.queue.enqueue({ callId: call.id, attempt: call.attempt }, runAt.getTime() - now.getTime());
