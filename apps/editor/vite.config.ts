@@ -16,6 +16,8 @@ export default defineConfig({
     proxy: {
       '/health': { target: apiUrl, changeOrigin: true },
       '/v1': { target: apiUrl, changeOrigin: true },
+      // the queue dashboard checks that changes come from its own origin: keep the Host header
+      '/admin': { target: apiUrl, changeOrigin: false },
     },
   },
   preview: {
@@ -23,6 +25,8 @@ export default defineConfig({
     proxy: {
       '/health': { target: apiUrl, changeOrigin: true },
       '/v1': { target: apiUrl, changeOrigin: true },
+      // the queue dashboard checks that changes come from its own origin: keep the Host header
+      '/admin': { target: apiUrl, changeOrigin: false },
     },
   },
   // The editor chunk carries @switchboard/flow (zod, CEL, Liquid, XState, chrono) for live checks: ~850 kB.
