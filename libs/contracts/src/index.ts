@@ -10,4 +10,3 @@ export * from './calls.js';
 export * from './campaigns.js';
 export * from './webhooks.js';
 export * from './queues.js';
-export * from './livekit.js';

@@ -48,18 +48,6 @@ export const AppConfigSchema = z.object({
   CALL_JOB_ATTEMPTS: optional(z.coerce.number().int().min(1).max(50).default(8)),
   /** The first back-off of a retried call job (ms), doubled each time. */
   CALL_JOB_BACKOFF_MS: optional(z.coerce.number().int().min(10).default(2_000)),
-  /** LiveKit server (ws(s):// or http(s)://): web calls (`POST /v1/flows/:id/web-calls`) only when set. */
-  LIVEKIT_URL: optional(
-    z.url({ protocol: /^(wss?|https?)$/, error: 'must be a ws(s):// or http(s):// URL' }).optional(),
-  ),
-  /** The URL browsers connect to, when it differs from LIVEKIT_URL (e.g. ws://livekit:7880 inside compose). */
-  LIVEKIT_PUBLIC_URL: optional(
-    z.url({ protocol: /^(wss?|https?)$/, error: 'must be a ws(s):// or http(s):// URL' }).optional(),
-  ),
-  LIVEKIT_API_KEY: optional(z.string().min(1).optional()),
-  LIVEKIT_API_SECRET: optional(z.string().min(1).optional()),
-  /** The agent name the call workers register with LiveKit (explicit dispatch). */
-  LIVEKIT_AGENT_NAME: optional(z.string().min(1).max(100).default('switchboard-agent')),
   /**
    * The installation admin organisations (comma-separated ids): their admins, and only theirs, see
    * the queue dashboard (`/admin/queues`). Unset: the organisation created first.
@@ -114,8 +102,6 @@ export interface AppConfig {
     jobAttempts: number;
     jobBackoffMs: number;
   };
-  /** LiveKit, when LIVEKIT_URL is set (apps/api/src/livekit) */
-  livekit?: { url: string; publicUrl: string; apiKey: string; apiSecret: string; agentName: string };
   /** the queue dashboard at /admin/queues (apps/api/src/queues) */
   queues: {
     /** null: the organisation created first is the installation's admin organisation */
@@ -143,23 +129,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (values.CLOCK_START && values.NODE_ENV === 'production') {
     throw new ConfigError(['CLOCK_START: a shifted clock is for tests and demos; refused with NODE_ENV=production']);
   }
-  if (values.LIVEKIT_URL && !(values.LIVEKIT_API_KEY && values.LIVEKIT_API_SECRET)) {
-    throw new ConfigError([
-      'LIVEKIT_API_KEY: LIVEKIT_URL is set: LIVEKIT_API_KEY and LIVEKIT_API_SECRET are required with it',
-    ]);
-  }
   return {
-    ...(values.LIVEKIT_URL && values.LIVEKIT_API_KEY && values.LIVEKIT_API_SECRET
-      ? {
-          livekit: {
-            url: values.LIVEKIT_URL,
-            publicUrl: values.LIVEKIT_PUBLIC_URL ?? values.LIVEKIT_URL,
-            apiKey: values.LIVEKIT_API_KEY,
-            apiSecret: values.LIVEKIT_API_SECRET,
-            agentName: values.LIVEKIT_AGENT_NAME,
-          },
-        }
-      : {}),
     databaseUrl: values.DATABASE_URL,
     redisUrl: values.REDIS_URL,
     port: values.PORT,
