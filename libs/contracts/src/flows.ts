@@ -260,6 +260,5 @@ export const FLOW_ERROR_CODES = [
   'FLOW_INVALID',
   'FLOW_NOT_PUBLISHABLE',
   'FLOW_UNCHANGED',
-  'FLOW_NOT_PUBLISHED',
 ] as const;
 export type FlowErrorCode = (typeof FLOW_ERROR_CODES)[number];

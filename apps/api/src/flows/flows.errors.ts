@@ -55,12 +55,6 @@ export class FlowError extends ApiError<FlowErrorCode> {
     return new FlowError(422, 'FLOW_NOT_PUBLISHABLE', message, details);
   }
 
-  static notPublished(flowId: string): FlowError {
-    return new FlowError(422, 'FLOW_NOT_PUBLISHED', `Flow ${flowId} has no published version yet`, [
-      { path: 'body.version', message: 'publish the flow first, or ask for the draft' },
-    ]);
-  }
-
   static unchanged(version: number, checksum: string): FlowError {
     return new FlowError(
       409,
