@@ -57,6 +57,7 @@ async function withProduct<T>(
   context: ScenarioContext,
   label: string,
   body: (product: Product, redis: PrivateRedis) => Promise<T>,
+  workerEnv: Record<string, string> = {},
 ): Promise<T> {
   const redis = await PrivateRedis.start();
   const databaseUrl = await createDatabase(context.serverUrl);
@@ -66,6 +67,7 @@ async function withProduct<T>(
     redisUrl: redis.url,
     logDir: context.logDir,
     apiEnv: context.apiEnv,
+    workerEnv,
   });
   try {
     await product.prepare();
@@ -125,83 +127,89 @@ async function campaignUnderFault(
   offset: number,
   fault: (product: Product, redis: PrivateRedis, now: Tally) => Promise<string>,
 ): Promise<ScenarioResult> {
-  return withProduct(context, label, async (product, redis) => {
-    const violations: string[] = [];
-    const notes: string[] = [];
-    const phones = numbers('212', CAMPAIGN_CONTACTS, offset);
-    await consent(product, phones);
-    const campaignId = await startCampaign(product, title, phones, {
-      maxConcurrent: 8,
-      perMinute: 6_000,
-      retry: { maxAttempts: 2, minGapMinutes: 1, on: ['failed'] },
-    });
-    context.log(`campaign of ${CAMPAIGN_CONTACTS} contacts started; starting worker 1`);
+  // the simulated callee takes 300 ms to answer, so calls are in progress when the fault strikes
+  return withProduct(
+    context,
+    label,
+    async (product, redis) => {
+      const violations: string[] = [];
+      const notes: string[] = [];
+      const phones = numbers('212', CAMPAIGN_CONTACTS, offset);
+      await consent(product, phones);
+      const campaignId = await startCampaign(product, title, phones, {
+        maxConcurrent: 8,
+        perMinute: 6_000,
+        retry: { maxAttempts: 2, minGapMinutes: 1, on: ['failed'] },
+      });
+      context.log(`campaign of ${CAMPAIGN_CONTACTS} contacts started; starting worker 1`);
 
-    const started = Date.now();
-    await product.startWorker();
-    let faultAt = 0;
-    let atFault: Tally | undefined;
-    const { done } = await waitUntilContactsFinal(
-      product,
-      campaignId,
-      120_000 + context.recoveryTimeoutS * 1000,
-      async (now) => {
-        if (faultAt === 0 && now.final >= CAMPAIGN_CONTACTS / 3) {
-          faultAt = Date.now();
-          atFault = now;
-          context.log(await fault(product, redis, now));
-        }
-      },
-    );
-    const finishedAt = Date.now();
-    if (faultAt === 0) violations.push('the fault never struck: the campaign finished before a third was final?');
+      const started = Date.now();
+      await product.startWorker();
+      let faultAt = 0;
+      let atFault: Tally | undefined;
+      const { done } = await waitUntilContactsFinal(
+        product,
+        campaignId,
+        120_000 + context.recoveryTimeoutS * 1000,
+        async (now) => {
+          if (faultAt === 0 && now.final >= CAMPAIGN_CONTACTS / 3) {
+            faultAt = Date.now();
+            atFault = now;
+            context.log(await fault(product, redis, now));
+          }
+        },
+      );
+      const finishedAt = Date.now();
+      if (faultAt === 0) violations.push('the fault never struck: the campaign finished before a third was final?');
 
-    const last = await contactTally(product, campaignId);
-    if (!done) {
-      violations.push(
-        `${last.total - last.final} of ${last.total} contacts never reached a final state (${formatStatuses(last.byStatus)})`,
+      const last = await contactTally(product, campaignId);
+      if (!done) {
+        violations.push(
+          `${last.total - last.final} of ${last.total} contacts never reached a final state (${formatStatuses(last.byStatus)})`,
+        );
+      }
+      if (last.total !== CAMPAIGN_CONTACTS) violations.push(`${last.total} contacts, ${CAMPAIGN_CONTACTS} uploaded`);
+      const campaign = await product.request('GET', `/v1/campaigns/${campaignId}`);
+      if (done && campaign.body?.status !== 'completed') {
+        violations.push(`the campaign is ${String(campaign.body?.status)}, not completed`);
+      }
+      const twice = await campaignDuplicateDials(product, campaignId);
+      if (twice.length > 0) {
+        violations.push(
+          `${twice.length} contact attempts dialled more than once, e.g. ${twice
+            .slice(0, 3)
+            .map((row) => `${row.contactId.slice(0, 8)} attempt ${row.attempt}: ${row.dials} dials`)
+            .join('; ')}`,
+        );
+      }
+      const claimedTwice = [...claimsInLogs(product.workers).entries()].filter(([, times]) => times.length > 1);
+      if (claimedTwice.length > 0) {
+        violations.push(`${claimedTwice.length} call attempts claimed more than once in the workers' logs`);
+      }
+      const calls = await campaignCalls(product, campaignId);
+      const dialled = await dialledCount(product, calls);
+      const retried = await product.query<{ count: string }>(
+        `SELECT count(*) AS count FROM calls WHERE campaign_id = $1 AND attempt > 1`,
+        [campaignId],
       );
-    }
-    if (last.total !== CAMPAIGN_CONTACTS) violations.push(`${last.total} contacts, ${CAMPAIGN_CONTACTS} uploaded`);
-    const campaign = await product.request('GET', `/v1/campaigns/${campaignId}`);
-    if (done && campaign.body?.status !== 'completed') {
-      violations.push(`the campaign is ${String(campaign.body?.status)}, not completed`);
-    }
-    const twice = await campaignDuplicateDials(product, campaignId);
-    if (twice.length > 0) {
-      violations.push(
-        `${twice.length} contact attempts dialled more than once, e.g. ${twice
-          .slice(0, 3)
-          .map((row) => `${row.contactId.slice(0, 8)} attempt ${row.attempt}: ${row.dials} dials`)
-          .join('; ')}`,
+      notes.push(
+        `at the fault: ${atFault ? `${atFault.final} contacts final, ${atFault.inFlight} calls in flight` : '—'}; ` +
+          `${calls.length} calls for ${CAMPAIGN_CONTACTS} contacts (${retried[0]?.count ?? 0} retries), ${dialled} dialled`,
       );
-    }
-    const claimedTwice = [...claimsInLogs(product.workers).entries()].filter(([, times]) => times.length > 1);
-    if (claimedTwice.length > 0) {
-      violations.push(`${claimedTwice.length} call attempts claimed more than once in the workers' logs`);
-    }
-    const calls = await campaignCalls(product, campaignId);
-    const dialled = await dialledCount(product, calls);
-    const retried = await product.query<{ count: string }>(
-      `SELECT count(*) AS count FROM calls WHERE campaign_id = $1 AND attempt > 1`,
-      [campaignId],
-    );
-    notes.push(
-      `at the fault: ${atFault ? `${atFault.final} contacts final, ${atFault.inFlight} calls in flight` : '—'}; ` +
-        `${calls.length} calls for ${CAMPAIGN_CONTACTS} contacts (${retried[0]?.count ?? 0} retries), ${dialled} dialled`,
-    );
-    if (atFault && atFault.inFlight === 0) notes.push('no call was in flight at the fault: it hit between calls');
-    return {
-      name: title,
-      contacts: CAMPAIGN_CONTACTS,
-      finalStates: formatStatuses(last.byStatus),
-      duplicates: twice.length + claimedTwice.length,
-      finishS: done ? seconds(finishedAt - started) : null,
-      recoverS: done && faultAt ? seconds(finishedAt - faultAt) : null,
-      violations,
-      notes,
-    };
-  });
+      if (atFault && atFault.inFlight === 0) notes.push('no call was in flight at the fault: it hit between calls');
+      return {
+        name: title,
+        contacts: CAMPAIGN_CONTACTS,
+        finalStates: formatStatuses(last.byStatus),
+        duplicates: twice.length + claimedTwice.length,
+        finishS: done ? seconds(finishedAt - started) : null,
+        recoverS: done && faultAt ? seconds(finishedAt - faultAt) : null,
+        violations,
+        notes,
+      };
+    },
+    { SIMULATED_TURN_DELAY_MS: '300' },
+  );
 }
 
 // ------------------------------------------------------------------ a. SIGKILL the worker
