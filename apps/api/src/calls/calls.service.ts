@@ -16,7 +16,6 @@ import type {
 } from '@switchboard/contracts';
 import { CALL_DISPOSITIONS, type CallDisposition } from '@switchboard/contracts';
 import { maskPhone, parsePhone } from '@switchboard/compliance';
-import type { FlowDocument } from '@switchboard/flow';
 import { actorOf, ActivityService } from '../activity/activity.service.js';
 import { allows, type Principal } from '../common/auth/principal.js';
 import type { ErrorDetail } from '../common/errors/api-error.js';
@@ -29,7 +28,6 @@ import { decodeCursor, toPage } from '../common/pagination/cursor.js';
 import { canonicalJson } from '../compliance/canonical-json.js';
 import { ComplianceGateService, type GateDecision, type GateResult } from '../compliance/compliance-gate.service.js';
 import { ConsentsService } from '../compliance/consents.service.js';
-import { FlowError } from '../flows/flows.errors.js';
 import { FlowsService } from '../flows/flows.service.js';
 import { CallLifecycle } from './call-lifecycle.js';
 import { variableProblems } from './call-variables.js';
@@ -132,7 +130,7 @@ export class CallsService {
     const scheduleAt = body.scheduleAt === undefined ? null : new Date(body.scheduleAt);
     if (scheduleAt && scheduleAt.getTime() < now.getTime()) throw CallError.scheduleInPast();
 
-    const { document, version } = await this.resolveFlow(principal, body.flowId, body.version);
+    const { document, version } = await this.flows.resolvePublished(principal, body.flowId, body.version, CallError);
     const problems = variableProblems(document, body.variables);
     if (problems.length > 0) throw CallError.invalidVariables(problems);
 
@@ -209,30 +207,6 @@ export class CallsService {
       await this.webhooks.emit(organizationId, 'call.blocked', { callId: call.id, outcome: decision.outcome });
     }
     return { id: call.id, status, decision: decisionJson(decision) as CallCreated['decision'], runAt: iso(runAt) };
-  }
-
-  /** The pinned document: the given published version, else the latest one. */
-  private async resolveFlow(
-    principal: Principal,
-    flowId: string,
-    requested: number | undefined,
-  ): Promise<{ document: FlowDocument; version: number }> {
-    try {
-      let version = requested;
-      if (version === undefined) {
-        const flow = await this.flows.get(principal, flowId);
-        if (flow.latestVersion === null) throw CallError.flowNotPublished(flowId);
-        version = flow.latestVersion;
-      }
-      const resolved = await this.flows.resolveDocument(principal.organizationId, flowId, version);
-      return { document: resolved.document, version };
-    } catch (error) {
-      if (error instanceof FlowError && error.code === 'FLOW_NOT_FOUND') throw CallError.flowNotFound(flowId);
-      if (error instanceof FlowError && error.code === 'FLOW_VERSION_NOT_FOUND') {
-        throw CallError.versionNotFound(flowId, requested ?? 0);
-      }
-      throw error;
-    }
   }
 
   async get(principal: Principal, id: string): Promise<Call> {

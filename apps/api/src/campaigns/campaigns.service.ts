@@ -27,7 +27,6 @@ import { CallsQueue } from '../calls/jobs/calls.queue.js';
 import { allows, type Principal } from '../common/auth/principal.js';
 import { ROOT_LOGGER } from '../common/logging/app-logger.service.js';
 import { decodeCursor, toPage } from '../common/pagination/cursor.js';
-import { FlowError } from '../flows/flows.errors.js';
 import { FlowsService } from '../flows/flows.service.js';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
 import { CampaignPlanner } from './campaign-planner.js';
@@ -89,7 +88,12 @@ export class CampaignsService implements OnModuleInit {
     if (endAt && endAt.getTime() <= this.clock.now().getTime()) {
       throw CampaignError.invalid('body.endAt', 'must be in the future');
     }
-    const { document, version } = await this.resolveFlow(principal, body.flowId, body.version);
+    const { document, version } = await this.flows.resolvePublished(
+      principal,
+      body.flowId,
+      body.version,
+      CampaignError,
+    );
     // the campaign's variables are defaults: a required one may come with each contact
     const problems = variableProblems(document, body.variables).filter((p) => p.message !== 'required by the flow');
     if (problems.length > 0) throw CampaignError.invalidVariables(problems);
@@ -380,29 +384,6 @@ export class CampaignsService implements OnModuleInit {
   ): Promise<CampaignError> {
     const now = await this.require(principal, id);
     return CampaignError.wrongStatus(id, now.status, action, expected);
-  }
-
-  private async resolveFlow(
-    principal: Principal,
-    flowId: string,
-    requested: number | undefined,
-  ): Promise<{ document: FlowDocument; version: number }> {
-    try {
-      let version = requested;
-      if (version === undefined) {
-        const flow = await this.flows.get(principal, flowId);
-        if (flow.latestVersion === null) throw CampaignError.flowNotPublished(flowId);
-        version = flow.latestVersion;
-      }
-      const resolved = await this.flows.resolveDocument(principal.organizationId, flowId, version);
-      return { document: resolved.document, version };
-    } catch (error) {
-      if (error instanceof FlowError && error.code === 'FLOW_NOT_FOUND') throw CampaignError.flowNotFound(flowId);
-      if (error instanceof FlowError && error.code === 'FLOW_VERSION_NOT_FOUND') {
-        throw CampaignError.versionNotFound(flowId, requested ?? 0);
-      }
-      throw error;
-    }
   }
 
   private async record(

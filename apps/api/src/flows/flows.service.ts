@@ -64,6 +64,13 @@ export interface FlowExport {
  * guarded by the draft's revision, immutable numbered versions that only a draft with no errors
  * and passing scenarios becomes, and every change in the activity log of the same transaction.
  */
+/** How a feature that runs published flows names their absence (CallError, CampaignError). */
+export interface PublishedFlowErrors {
+  flowNotFound(flowId: string): Error;
+  versionNotFound(flowId: string, version: number): Error;
+  flowNotPublished(flowId: string): Error;
+}
+
 @Injectable()
 export class FlowsService {
   constructor(
@@ -394,6 +401,34 @@ export class FlowsService {
    * simulator, calls). 404 for an unknown flow or version (another organisation's included);
    * a draft with errors is a 422 `FLOW_INVALID` naming them (it cannot run).
    */
+  /**
+   * The published version a call or campaign runs: `requested`, else the latest one. Each failure
+   * is the caller's own error (its code and field names), from `errors`.
+   */
+  async resolvePublished(
+    principal: Principal,
+    flowId: string,
+    requested: number | undefined,
+    errors: PublishedFlowErrors,
+  ): Promise<{ document: FlowDocument; version: number }> {
+    try {
+      let version = requested;
+      if (version === undefined) {
+        const flow = await this.get(principal, flowId);
+        if (flow.latestVersion === null) throw errors.flowNotPublished(flowId);
+        version = flow.latestVersion;
+      }
+      const resolved = await this.resolveDocument(principal.organizationId, flowId, version);
+      return { document: resolved.document, version };
+    } catch (error) {
+      if (error instanceof FlowError && error.code === 'FLOW_NOT_FOUND') throw errors.flowNotFound(flowId);
+      if (error instanceof FlowError && error.code === 'FLOW_VERSION_NOT_FOUND') {
+        throw errors.versionNotFound(flowId, requested ?? 0);
+      }
+      throw error;
+    }
+  }
+
   async resolveDocument(
     organizationId: string,
     flowId: string,
