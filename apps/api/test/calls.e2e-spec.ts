@@ -6,7 +6,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CallsClock } from '../src/calls/calls.clock.js';
 import { CALLS_QUEUE } from '../src/calls/jobs/calls.queue.js';
-import { consentEvidence, createTenant, type TestTenant } from './fixtures.js';
+import { createTenant, recordConsent, type TestTenant } from './fixtures.js';
 import { createTestApp } from './test-app.js';
 
 // The API's JSON, navigated freely: the assertions are the type checks.
@@ -17,8 +17,6 @@ const WORKER_TOKEN = 'worker-token-for-the-calls-e2e-tests-0123456789';
 const CALLER_ID = '+12125550199';
 /** the clock of the calls feature in these tests: a Tuesday, 11:00 in New York (EST) */
 const NOW = '2026-11-24T16:00:00.000Z';
-const DISCLOSURE =
-  'By clicking Submit I agree that Acme may call me at the number above with artificial or prerecorded voice calls. Consent is not a condition of purchase.';
 const VARIABLES = { first_name: 'Ada', appointment_at: '2026-11-26T15:00:00Z' };
 
 describe('calls: POST /v1/calls, reads, cancel and the worker routes', () => {
@@ -36,19 +34,7 @@ describe('calls: POST /v1/calls, reads, cancel and the worker routes', () => {
   /** a fresh 212 number, so no test sees another's consent, attempts or opt-outs */
   const nextPhone = () => `+1212555${String(1000 + phoneSeq++).slice(-4)}`;
 
-  async function consent(tenant: TestTenant, phone: string): Promise<void> {
-    await http()
-      .post('/v1/consents')
-      .set('authorization', tenant.bearer('operator'))
-      .send(
-        consentEvidence(tenant, phone, {
-          disclosureText: DISCLOSURE,
-          scope: 'appointment reminders by artificial-voice calls',
-          certificateUrl: 'https://cert.example/abc',
-        }),
-      )
-      .expect(201);
-  }
+  const consent = (tenant: TestTenant, phone: string) => recordConsent(app, tenant, phone);
 
   const callBody = (tenant: TestTenant, to: string, extra: Json = {}): Json => ({
     to,

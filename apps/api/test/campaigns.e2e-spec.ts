@@ -9,7 +9,7 @@ import { CallsClock } from '../src/calls/calls.clock.js';
 import { CallsRepository } from '../src/calls/calls.repository.js';
 import { CALLS_QUEUE } from '../src/calls/jobs/calls.queue.js';
 import { WebhooksService } from '../src/webhooks/webhooks.service.js';
-import { consentEvidence, createTenant, type TestTenant } from './fixtures.js';
+import { createTenant, recordConsent, type TestTenant } from './fixtures.js';
 import { createTestApp } from './test-app.js';
 
 type Json = Record<string, unknown>;
@@ -18,8 +18,6 @@ const WORKER_TOKEN = 'worker-token-for-the-campaigns-e2e-tests-0123456789';
 const CALLER_ID = '+12125550199';
 /** a Tuesday, 11:00 in New York (EST, UTC−5), 08:00 in Los Angeles */
 const NOW = '2026-11-24T16:00:00.000Z';
-const DISCLOSURE =
-  'By clicking Submit I agree that Acme may call me at the number above with artificial or prerecorded voice calls. Consent is not a condition of purchase.';
 const VARIABLES = { first_name: 'Ada', appointment_at: '2026-11-26T15:00:00Z' };
 const MINUTE = 60_000;
 
@@ -40,19 +38,7 @@ describe('campaigns: /v1/campaigns, contacts, planning, pacing, retries', () => 
   /** a fresh New York number, so no test sees another's consent, attempts or opt-outs */
   const nextPhone = (area = '212') => `+1${area}555${String(2000 + phoneSeq++).padStart(4, '0')}`;
 
-  async function consent(tenant: TestTenant, phone: string): Promise<void> {
-    await http()
-      .post('/v1/consents')
-      .set('authorization', tenant.bearer('operator'))
-      .send(
-        consentEvidence(tenant, phone, {
-          disclosureText: DISCLOSURE,
-          scope: 'appointment reminders by artificial-voice calls',
-          certificateUrl: 'https://cert.example/abc',
-        }),
-      )
-      .expect(201);
-  }
+  const consent = (tenant: TestTenant, phone: string) => recordConsent(app, tenant, phone);
 
   async function consentedPhones(n: number, area = '212', tenant: TestTenant = a): Promise<string[]> {
     const phones = Array.from({ length: n }, () => nextPhone(area));

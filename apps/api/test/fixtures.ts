@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
 import { ApiKeysService } from '../src/auth/api-keys.service.js';
 import { AuthService } from '../src/auth/auth.service.js';
 import { ROLES, type Role } from '../src/common/auth/principal.js';
@@ -80,4 +81,26 @@ export function consentEvidence(
     sellers: [tenant.organizationName],
     ...overrides,
   };
+}
+
+/** An appointment-reminder disclosure naming artificial-voice calls: what the calls tests consent to. */
+export const REMINDER_CONSENT = {
+  disclosureText:
+    'By clicking Submit I agree that Acme may call me at the number above with artificial or prerecorded voice calls. Consent is not a condition of purchase.',
+  scope: 'appointment reminders by artificial-voice calls',
+  certificateUrl: 'https://cert.example/abc',
+};
+
+/** Records a valid written consent of `phone` for the tenant through `POST /v1/consents`. */
+export async function recordConsent(
+  app: INestApplication,
+  tenant: TestTenant,
+  phone: string,
+  overrides: Record<string, unknown> = REMINDER_CONSENT,
+): Promise<void> {
+  await request(app.getHttpServer())
+    .post('/v1/consents')
+    .set('authorization', tenant.bearer('operator'))
+    .send(consentEvidence(tenant, phone, overrides))
+    .expect(201);
 }
