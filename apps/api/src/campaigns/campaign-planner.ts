@@ -103,12 +103,7 @@ export class CampaignPlanner {
     };
     try {
       for (let from = 0; from < ids.length; from += PLAN_BATCH) {
-        const batch = await this.repository.pendingContacts(
-          campaign.id,
-          null,
-          PLAN_BATCH,
-          ids.slice(from, from + PLAN_BATCH),
-        );
+        const batch = await this.repository.pendingContacts(campaign.id, ids.slice(from, from + PLAN_BATCH));
         if (batch.length === 0) continue;
         const now = this.clock.now();
         // gated while the previous batch is written: if that one finds the campaign stopped, this

@@ -76,6 +76,9 @@ export interface CounterRows {
   reasons: Array<{ reason: string; n: number }>;
 }
 
+/** Contacts added at once past which the table's statistics are refreshed. */
+const ANALYZE_AFTER = 10_000;
+
 const campaignLock = (manager: EntityManager, key: string, campaignId: string) =>
   manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1 || $2, 0))`, [key, campaignId]);
 
@@ -189,7 +192,7 @@ export class CampaignsRepository {
    */
   async insertContacts(organizationId: string, campaignId: string, contacts: NewContact[]): Promise<number> {
     if (contacts.length === 0) return 0;
-    return this.dataSource.transaction(async (manager) => {
+    const added = await this.dataSource.transaction(async (manager) => {
       let added = 0;
       for (let from = 0; from < contacts.length; from += 5_000) {
         const chunk = contacts.slice(from, from + 5_000);
@@ -217,6 +220,11 @@ export class CampaignsRepository {
       }
       return added;
     });
+    // a large import changes the table more than its statistics know until autovacuum comes by:
+    // planned on "no pending contact", the planner's lookups by id walked all of them (ANALYZE
+    // samples a bounded number of rows: ~0.2 s whatever the table's size)
+    if (added >= ANALYZE_AFTER) await this.dataSource.query(`ANALYZE campaign_contacts`);
+    return added;
   }
 
   async listContacts(
@@ -283,15 +291,12 @@ export class CampaignsRepository {
   }
 
   /**
-   * Up to `limit` pending contacts after `afterId` (by id), each with the attempt to plan: the same
-   * one when its last call was cancelled before dialling (a pause, a dial-time deferral), else the next.
+   * The contacts of `ids` that are still pending, by id, each with the attempt to plan: the same one
+   * when its last call was cancelled before dialling (a pause, a dial-time deferral), else the next.
+   * Looked up from the ids (primary key): filtering `id = ANY(…)` lets Postgres walk every pending
+   * contact of the campaign on the (campaign_id, state) index instead, 30 ms a batch at 100,000.
    */
-  async pendingContacts(
-    campaignId: string,
-    afterId: string | null,
-    limit: number,
-    only?: string[],
-  ): Promise<PlannableContact[]> {
+  async pendingContacts(campaignId: string, ids: string[]): Promise<PlannableContact[]> {
     const rows = await this.dataSource.query<
       Array<{
         id: string;
@@ -306,11 +311,12 @@ export class CampaignsRepository {
       `SELECT ct.id, ct.phone, ct.variables, ct.simulation, ct.attempts, ct.next_attempt_at,
               CASE WHEN lc.id IS NULL OR lc.status = 'cancelled' THEN greatest(ct.attempts, 1)
                    ELSE ct.attempts + 1 END AS next_attempt
-         FROM campaign_contacts ct LEFT JOIN calls lc ON lc.id = ct.last_call_id
-        WHERE ct.campaign_id = $1 AND ct.state = 'pending' AND ($2::uuid IS NULL OR ct.id > $2::uuid)
-          AND ($4::uuid[] IS NULL OR ct.id = ANY($4::uuid[]))
-        ORDER BY ct.id LIMIT $3`,
-      [campaignId, afterId, limit, only ?? null],
+         FROM unnest($2::uuid[]) AS wanted(id)
+         JOIN campaign_contacts ct ON ct.id = wanted.id
+         LEFT JOIN calls lc ON lc.id = ct.last_call_id
+        WHERE ct.campaign_id = $1 AND ct.state = 'pending'
+        ORDER BY ct.id`,
+      [campaignId, ids],
     );
     return rows.map((row) => ({
       id: row.id,
@@ -351,9 +357,13 @@ export class CampaignsRepository {
       );
       const slots = new Map(slotRows.map((row) => [row.minute.getTime(), row.used]));
       const before = new Map(slots);
-      // the contacts are read again under lock: a pause or a listener may have moved some
+      // the contacts are read again under lock: a pause or a listener may have moved some. One
+      // primary-key lookup per id (LATERAL): as a join or `id = ANY(…)`, Postgres prefers scanning
+      // the campaign's contacts whole (40–60 ms a batch at 100,000, against 3 ms)
       const locked = await manager.query<Array<{ id: string; attempts: number }>>(
-        `SELECT id, attempts FROM campaign_contacts WHERE id = ANY($1::uuid[]) AND state = 'pending' FOR UPDATE`,
+        `SELECT c.id, c.attempts FROM unnest($1::uuid[]) AS wanted(id)
+           CROSS JOIN LATERAL (SELECT ct.id, ct.attempts FROM campaign_contacts ct
+                                WHERE ct.id = wanted.id AND ct.state = 'pending' FOR UPDATE) c`,
         [contactIds],
       );
       const stillPending = new Set(locked.map((row) => `${row.id}:${row.attempts}`));
