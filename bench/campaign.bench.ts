@@ -31,6 +31,7 @@ import { request as httpRequest } from 'node:http';
 import { availableParallelism, loadavg } from 'node:os';
 import { buildApi, onInterrupt, startApiThread, type ApiThread } from './lib/api-thread.js';
 import { cpuSince, cpuSnapshot, describeCpu } from './lib/cpu.js';
+import { FIXTURES_PLUGIN } from './lib/fixtures.js';
 import { callJobCounts, removeQueues } from './lib/queues.js';
 import { PROFILER_PLUGIN, type ProfileSummary, printProfile } from './lib/profile.js';
 import { numberArg, printTable } from './lib/report.js';
@@ -59,12 +60,13 @@ function kindOf(i: number): Kind {
 }
 
 /**
- * In the API thread: the set-up (HTTP for the first record of each kind, SQL copies for the rest),
- * the dry runs, the checks after the start, and a heap watch.
+ * In the API thread: the set-up (bench/lib/fixtures.ts), the dry runs, the checks after the start,
+ * a heap watch, and --breakdown/--profile.
  */
 const PLUGIN = `
 import { getHeapStatistics } from 'node:v8';
 ${PROFILER_PLUGIN}
+${FIXTURES_PLUGIN}
 
 /**
  * --breakdown: the wall time of the steps of the planning, summed over its batches (they run one
@@ -113,75 +115,14 @@ function breakdownStop() {
 let heapPeak = 0;
 let heapTimer;
 
-async function withClient(ctx, work) {
-  const pg = (await import(ctx.urls.pg)).default;
-  const client = new pg.Client({ connectionString: ctx.databaseUrl });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-function consentBody(ctx, phone) {
-  return {
-    phone, type: 'PEWC', written: true, affirmativeAct: true, signatureMethod: 'checkbox_submit',
-    disclosureText: 'By clicking Submit I agree that ' + ctx.organizationName + ' may call me at the number above with artificial or prerecorded voice calls about my appointments. Consent is not a condition of purchase.',
-    authorizesArtificialVoice: true, notConditionOfPurchase: true,
-    capturedAt: new Date(Date.now() - 86400000).toISOString(), pageUrl: 'https://bench.example/signup',
-    ip: '203.0.113.7', userAgent: 'Mozilla/5.0', sellers: [ctx.organizationName],
-  };
-}
-
 async function setup(ctx, { consented, dnc, samples, at }) {
-  await ctx.call('POST', '/v1/caller-ids', { body: { phone: '${CALLER_ID}', verifiedOwned: true, label: 'bench' }, expect: 201 });
-  const flow = await ctx.call('POST', '/v1/flows', { body: { templateId: 'appointment-reminder' }, expect: 201 });
-  await ctx.call('POST', '/v1/flows/' + flow.id + '/publish', { body: { message: 'bench' }, expect: 201 });
-
-  // the first of each through the API (the evidence as it validates and stores it), the rest copied
-  const consent = await ctx.call('POST', '/v1/consents', { body: consentBody(ctx, consented[0]), expect: 201 });
-  const entry = await ctx.call('POST', '/v1/dnc/internal', { body: { phone: dnc[0], reason: 'bench: asked not to be called' }, expect: 201 });
-  await withClient(ctx, async (client) => {
-    for (let from = 1; from < consented.length; from += 20000) {
-      // E5's detail names the number: it is rewritten with it
-      await client.query(
-        \`INSERT INTO consents (organization_id, phone_e164, type, disclosure_text, disclosure_sha256,
-           authorizes_artificial_voice, not_condition_of_purchase, captured_at, page_url, ip, user_agent,
-           signature_method, signature_affirmative, written, sellers, scope, certificate_url, source, elements,
-           created_by_kind, created_by_id, created_by_label)
-         SELECT c.organization_id, x.phone, c.type, c.disclosure_text, c.disclosure_sha256,
-           c.authorizes_artificial_voice, c.not_condition_of_purchase, c.captured_at, c.page_url, c.ip, c.user_agent,
-           c.signature_method, c.signature_affirmative, c.written, c.sellers, c.scope, c.certificate_url, c.source,
-           replace(c.elements::text, c.phone_e164, x.phone)::jsonb, c.created_by_kind, c.created_by_id, c.created_by_label
-           FROM consents c, unnest($2::text[]) AS x(phone) WHERE c.id = $1\`,
-        [consent.id, consented.slice(from, from + 20000)],
-      );
-    }
-    if (dnc.length > 1) {
-      await client.query(
-        \`INSERT INTO internal_dnc_entries (organization_id, phone_e164, requested_at, reason, source, revocation_id,
-           created_by_kind, created_by_id, created_by_label)
-         SELECT e.organization_id, x.phone, e.requested_at, e.reason, e.source, e.revocation_id,
-           e.created_by_kind, e.created_by_id, e.created_by_label
-           FROM internal_dnc_entries e, unnest($2::text[]) AS x(phone) WHERE e.id = $1\`,
-        [entry.id, dnc.slice(1)],
-      );
-    }
-    await client.query('ANALYZE consents; ANALYZE internal_dnc_entries');
-  });
-
+  const flowId = await publishedFlow(ctx, '${CALLER_ID}');
+  await recordConsents(ctx, consented);
+  await recordInternalDnc(ctx, dnc);
   // which kinds the gate blocks: a dry run on one number of each, at a time every zone may be called
   const verdicts = {};
-  for (const [kind, phone] of Object.entries(samples)) {
-    const result = await ctx.call('POST', '/v1/compliance/check', {
-      body: { phone, purpose: 'INFORMATIONAL', callerId: '${CALLER_ID}', mode: 'SCHEDULE', at },
-      expect: 200,
-    });
-    const decision = result.decision ?? result;
-    verdicts[kind] = { outcome: decision.outcome, reasons: (decision.reasons ?? []).map((r) => r.code) };
-  }
-  return { flowId: flow.id, verdicts };
+  for (const [kind, phone] of Object.entries(samples)) verdicts[kind] = await dryRun(ctx, phone, '${CALLER_ID}', at);
+  return { flowId, verdicts };
 }
 
 async function verify(ctx, { campaignId, phones, kinds }) {
