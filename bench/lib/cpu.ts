@@ -100,3 +100,14 @@ export function describeCpu(spent: CpuSpent): string {
       : `machine ${(spent.machineBusy * 100).toFixed(0)} % busy (${availableParallelism()} CPUs, everyone's work); `;
   return `${machine}${parts.join(', ')} in ${spent.seconds.toFixed(1)} s`;
 }
+
+/** CPU seconds a process has used so far (all its threads), or null when it cannot be read. */
+export function processCpuSeconds(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
+}
