@@ -1,7 +1,15 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { HttpError } from '../../api/client.js';
 import { uploadContactsCsv } from './api.js';
-import { defaultMapping, mappingProblems, mappingToQuery, parseCsvHeader, type ColumnMapping } from './csv-mapping.js';
+import {
+  defaultMapping,
+  mappingProblems,
+  mappingToQuery,
+  parseCsvHeader,
+  withVariables,
+  type ColumnMapping,
+} from './csv-mapping.js';
+import { rejectedRowCount, rejectedRows, type RejectedRowView } from './import-result.js';
 import type { ContactImportResult } from './types.js';
 
 export interface InputVariable {
@@ -23,7 +31,8 @@ export function ContactsUpload({
   onUploaded,
 }: {
   campaignId: string;
-  inputVariables: InputVariable[];
+  /** the pinned version's input variables; null while they are being read */
+  inputVariables: InputVariable[] | null;
   /** the campaign's default variables: a required variable with a default needs no column */
   defaults: Record<string, unknown>;
   onUploaded: (result: ContactImportResult) => void;
@@ -31,12 +40,22 @@ export function ContactsUpload({
   const [file, setFile] = useState<File | null>(null);
   const [header, setHeader] = useState<string[]>([]);
   const [mapping, setMapping] = useState<ColumnMapping | null>(null);
-  const [result, setResult] = useState<ContactImportResult | null>(null);
+  const [result, setResult] = useState<{ answer: ContactImportResult; rejected: RejectedRowView[] } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  /** a new file input after each upload, so the same file is not sent twice by accident */
+  const [inputKey, setInputKey] = useState(0);
 
-  const required = inputVariables.filter((v) => v.required && !(v.name in defaults)).map((v) => v.name);
+  const variables = inputVariables ?? [];
+  const required = variables.filter((v) => v.required && !(v.name in defaults)).map((v) => v.name);
   const problems = mapping ? mappingProblems(mapping, header, required) : [];
+
+  // the variables may arrive after the file was chosen: guess their columns then
+  useEffect(() => {
+    if (!inputVariables) return;
+    const names = inputVariables.map((v) => v.name);
+    setMapping((current) => current && withVariables(current, header, names));
+  }, [inputVariables, header]);
 
   const columnSelect = (
     label: string,
@@ -64,6 +83,7 @@ export function ContactsUpload({
       <div className="field">
         <label htmlFor="contacts-file">CSV file (a header row, one contact per row)</label>
         <input
+          key={inputKey}
           id="contacts-file"
           type="file"
           accept=".csv,text/csv"
@@ -85,7 +105,7 @@ export function ContactsUpload({
                 setMapping(
                   defaultMapping(
                     columns,
-                    inputVariables.map((v) => v.name),
+                    variables.map((v) => v.name),
                   ),
                 );
               })
@@ -116,7 +136,15 @@ export function ContactsUpload({
               'map-externalId',
               'None',
             )}
-            {inputVariables.map((v) =>
+            {(mapping.simulation || header.some((c) => c.toLowerCase() === 'simulation')) &&
+              columnSelect(
+                'Simulated callee (test runs)',
+                mapping.simulation,
+                (c) => setMapping({ ...mapping, simulation: c }),
+                'map-simulation',
+                'None',
+              )}
+            {variables.map((v) =>
               columnSelect(
                 `${v.name}${v.required ? ' (required)' : ''}`,
                 mapping.variables[v.name] ?? '',
@@ -126,6 +154,11 @@ export function ContactsUpload({
               ),
             )}
           </div>
+          {!inputVariables && (
+            <p className="hint" data-testid="mapping-loading">
+              Reading the flow's input variables…
+            </p>
+          )}
           {problems.length > 0 && (
             <ul className="error-text" data-testid="mapping-problems">
               {problems.map((p) => (
@@ -136,15 +169,21 @@ export function ContactsUpload({
           <button
             type="button"
             className="primary"
-            disabled={!file || problems.length > 0 || busy}
+            disabled={!file || !inputVariables || problems.length > 0 || busy}
             data-testid="upload-contacts"
             onClick={() => {
               if (!file) return;
               setBusy(true);
               setError(null);
               uploadContactsCsv(campaignId, file, mappingToQuery(mapping))
-                .then((answer) => {
-                  setResult(answer);
+                .then(async (answer) => {
+                  // the rejected rows' lines and values come from the file itself, read again only when needed
+                  const text = answer.rejected.length > 0 ? await file.text().catch(() => null) : null;
+                  setResult({ answer, rejected: rejectedRows(answer.rejected, text, mapping, header) });
+                  setFile(null);
+                  setMapping(null);
+                  setHeader([]);
+                  setInputKey((k) => k + 1);
                   onUploaded(answer);
                 })
                 .catch((err: unknown) =>
@@ -168,51 +207,76 @@ export function ContactsUpload({
           {error}
         </p>
       )}
-      {result && (
-        <div className="import-result" data-testid="import-result">
-          <dl className="counter-grid">
-            <div className="counter">
-              <dt>Received</dt>
-              <dd data-testid="import-received">{result.received}</dd>
-            </div>
-            <div className="counter">
-              <dt>Added</dt>
-              <dd data-testid="import-added">{result.added}</dd>
-            </div>
-            <div className="counter">
-              <dt>Merged</dt>
-              <dd data-testid="import-merged">{result.merged}</dd>
-            </div>
-            <div className={`counter${result.rejected.length ? ' state-failed' : ''}`}>
-              <dt>Rejected</dt>
-              <dd data-testid="import-rejected">{result.rejected.length}</dd>
-            </div>
-          </dl>
-          {result.rejected.length > 0 && (
-            <table className="data-table" data-testid="rejected-rows">
-              <caption>Rejected rows (the other rows were kept)</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Row</th>
-                  <th scope="col">Field</th>
-                  <th scope="col">Problem</th>
-                </tr>
-              </thead>
-              <tbody>
-                {result.rejected.map((r, i) => (
-                  <tr key={`${r.row}-${r.field}-${i}`}>
-                    <td className="num">{r.row}</td>
-                    <td>
-                      <code>{r.field}</code>
-                    </td>
-                    <td>{r.message}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-        </div>
-      )}
+      {result && <ImportResult answer={result.answer} rejected={result.rejected} />}
     </section>
+  );
+}
+
+/** What the API kept of the upload, and each rejected row where the operator can find it in the file. */
+function ImportResult({ answer, rejected }: { answer: ContactImportResult; rejected: RejectedRowView[] }) {
+  const rejectedCount = rejectedRowCount(answer.rejected);
+  return (
+    <div className="import-result" data-testid="import-result">
+      <dl className="counter-grid">
+        <div className="counter">
+          <dt>Rows received</dt>
+          <dd data-testid="import-received">{answer.received}</dd>
+        </div>
+        <div className="counter state-completed">
+          <dt>Added</dt>
+          <dd data-testid="import-added">{answer.added}</dd>
+        </div>
+        <div className="counter">
+          <dt>Merged</dt>
+          <dd data-testid="import-merged">{answer.merged}</dd>
+        </div>
+        <div className={`counter${rejectedCount ? ' state-failed' : ' is-zero'}`}>
+          <dt>Rejected</dt>
+          <dd data-testid="import-rejected">{rejectedCount}</dd>
+        </div>
+      </dl>
+      <p className="hint" data-testid="import-summary">
+        {answer.added} new contact{answer.added === 1 ? '' : 's'} added
+        {answer.merged > 0 &&
+          `; ${answer.merged} row${answer.merged === 1 ? '' : 's'} repeated a number already in the campaign or earlier in the file and ${answer.merged === 1 ? 'was' : 'were'} merged into it (the first one is kept)`}
+        {rejectedCount > 0
+          ? `; ${rejectedCount} row${rejectedCount === 1 ? '' : 's'} rejected, listed below. Every other row was kept: fix the rejected ones and upload just them.`
+          : '.'}
+      </p>
+      {rejected.length > 0 && (
+        <table className="data-table" data-testid="rejected-rows">
+          <caption>Rejected rows</caption>
+          <thead>
+            <tr>
+              <th
+                scope="col"
+                title="The line of the file (the header is line 1), as a text editor or spreadsheet numbers it"
+              >
+                Line
+              </th>
+              <th scope="col">Column</th>
+              <th scope="col">Value</th>
+              <th scope="col">Problem</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rejected.map((r, i) => (
+              <tr key={`${r.row}-${r.field}-${i}`} data-testid="rejected-row">
+                <td className="num" title={`data row ${r.row}`}>
+                  {r.line ?? `row ${r.row}`}
+                </td>
+                <td>
+                  <code>{r.column ?? r.field}</code>
+                </td>
+                <td className="mono">
+                  {r.value === null ? '—' : r.value === '' ? <span className="muted">(empty)</span> : r.value}
+                </td>
+                <td>{r.message}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
   );
 }
