@@ -1,11 +1,14 @@
 import type { FlowSummary, FlowVersionSummary } from '@switchboard/contracts';
-import { useEffect, useId, useState, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { api, HttpError } from '../../api/client.js';
 import { listFlows, listVersions } from '../../api/flows.js';
 import { createCampaign } from './api.js';
 import {
+  clearErrorsOf,
   emptyForm,
   errorsFromApi,
+  errorSummary,
+  invalidFields,
   toCreateBody,
   type CampaignForm,
   type FormErrors,
@@ -23,6 +26,11 @@ const DAY_LABELS: Record<string, string> = {
   sun: 'Sun',
 };
 
+const inputId = (field: FormField) => `campaign-${field.replace('.', '-')}`;
+
+/** a masked number (`+1212*****99`): what roles without compliance:read get from /v1/caller-ids */
+const isMasked = (phone: string) => phone.includes('*');
+
 /** One labelled input with the messages the form or the API gave about it. */
 function Row({
   field,
@@ -37,7 +45,7 @@ function Row({
   hint?: string;
   children: (props: { id: string; 'aria-invalid': boolean; 'aria-describedby'?: string }) => ReactNode;
 }) {
-  const id = `campaign-${field.replace('.', '-')}`;
+  const id = inputId(field);
   const messages = errors.fields[field] ?? [];
   return (
     <div className={`field${messages.length ? ' field-invalid' : ''}`}>
@@ -67,11 +75,28 @@ export function CampaignFormPanel({ onCreated, onCancel }: { onCreated: (c: Camp
   const [flows, setFlows] = useState<FlowSummary[]>([]);
   const [versions, setVersions] = useState<FlowVersionSummary[]>([]);
   const [callerIds, setCallerIds] = useState<string[]>([]);
+  /** the organisation's caller ids as this role sees them, masked: named in the hint, never filled in */
+  const [maskedCallerIds, setMaskedCallerIds] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
   const callerList = useId();
+  const formRef = useRef<HTMLFormElement>(null);
 
-  const set = <K extends keyof CampaignForm>(key: K, value: CampaignForm[K]) =>
+  const set = <K extends keyof CampaignForm>(key: K, value: CampaignForm[K]) => {
     setForm((f) => ({ ...f, [key]: value }));
+    setErrors((e) => clearErrorsOf(e, key));
+  };
+  /** the first field with a message gets the focus (the form is taller than the window) */
+  const showErrors = (next: FormErrors) => {
+    setErrors(next);
+    const first = invalidFields(next)[0];
+    if (first)
+      requestAnimationFrame(() =>
+        formRef.current
+          ?.querySelector<HTMLElement>(`#${CSS.escape(inputId(first))}, [data-field="${first}"] input`)
+          ?.focus(),
+      );
+  };
+  const summary = errorSummary(errors);
 
   useEffect(() => {
     listFlows({ status: 'published' })
@@ -81,8 +106,10 @@ export function CampaignFormPanel({ onCreated, onCancel }: { onCreated: (c: Camp
     api<{ items: Array<{ phone: string }> }>('/v1/caller-ids?limit=100')
       .then((page) => {
         const phones = page.items.map((c) => c.phone);
-        setCallerIds(phones);
-        setForm((f) => (f.callerId || !phones[0] ? f : { ...f, callerId: phones[0] }));
+        const usable = phones.filter((p) => !isMasked(p));
+        setCallerIds(usable);
+        setMaskedCallerIds(phones.filter(isMasked));
+        setForm((f) => (f.callerId || !usable[0] ? f : { ...f, callerId: usable[0] }));
       })
       .catch(() => undefined);
   }, []);
@@ -100,6 +127,7 @@ export function CampaignFormPanel({ onCreated, onCancel }: { onCreated: (c: Camp
 
   return (
     <form
+      ref={formRef}
       className="campaign-form"
       aria-label="New campaign"
       noValidate
@@ -107,7 +135,7 @@ export function CampaignFormPanel({ onCreated, onCancel }: { onCreated: (c: Camp
         e.preventDefault();
         const result = toCreateBody(form);
         if ('errors' in result) {
-          setErrors(result.errors);
+          showErrors(result.errors);
           return;
         }
         setBusy(true);
@@ -115,7 +143,7 @@ export function CampaignFormPanel({ onCreated, onCancel }: { onCreated: (c: Camp
         createCampaign(result.body)
           .then(onCreated)
           .catch((err: unknown) =>
-            setErrors(
+            showErrors(
               err instanceof HttpError
                 ? errorsFromApi(err.body, err.message)
                 : { fields: {}, general: [err instanceof Error ? err.message : String(err)] },
@@ -136,7 +164,10 @@ export function CampaignFormPanel({ onCreated, onCancel }: { onCreated: (c: Camp
             <select
               {...p}
               value={form.flowId}
-              onChange={(e) => setForm((f) => ({ ...f, flowId: e.target.value, version: '' }))}
+              onChange={(e) => {
+                setForm((f) => ({ ...f, flowId: e.target.value, version: '' }));
+                setErrors((er) => clearErrorsOf(er, 'flowId'));
+              }}
               data-testid="campaign-flow"
             >
               <option value="">Choose a published flow…</option>
@@ -179,7 +210,16 @@ export function CampaignFormPanel({ onCreated, onCancel }: { onCreated: (c: Camp
             </select>
           )}
         </Row>
-        <Row field="callerId" label="Caller id" errors={errors} hint="A number your organisation owns.">
+        <Row
+          field="callerId"
+          label="Caller id"
+          errors={errors}
+          hint={
+            maskedCallerIds.length > 0 && callerIds.length === 0
+              ? `A number your organisation owns (${maskedCallerIds.join(', ')}); your role sees them masked: type it in full.`
+              : 'A number your organisation owns.'
+          }
+        >
           {(p) => (
             <>
               <input
@@ -217,7 +257,7 @@ export function CampaignFormPanel({ onCreated, onCancel }: { onCreated: (c: Camp
 
       <fieldset>
         <legend>Operator window (the callee's local time; it narrows the legal window, never widens it)</legend>
-        <div className={`field${errors.fields['window.days'] ? ' field-invalid' : ''}`}>
+        <div className={`field${errors.fields['window.days'] ? ' field-invalid' : ''}`} data-field="window.days">
           <span className="field-label" id="campaign-days-label">
             Days
           </span>
@@ -325,7 +365,7 @@ export function CampaignFormPanel({ onCreated, onCancel }: { onCreated: (c: Camp
             )}
           </Row>
         </div>
-        <div className={`field${errors.fields['retry.on'] ? ' field-invalid' : ''}`}>
+        <div className={`field${errors.fields['retry.on'] ? ' field-invalid' : ''}`} data-field="retry.on">
           <span className="field-label" id="campaign-retry-on-label">
             Retry when the call ends
           </span>
@@ -378,8 +418,9 @@ export function CampaignFormPanel({ onCreated, onCancel }: { onCreated: (c: Camp
         </div>
       </fieldset>
 
-      {errors.general.length > 0 && (
-        <div role="alert" className="banner banner-error" data-testid="campaign-form-errors">
+      {(errors.general.length > 0 || summary) && (
+        <div role="alert" className="banner banner-error banner-stack" data-testid="campaign-form-errors">
+          {summary && <p data-testid="campaign-form-summary">{summary}</p>}
           {errors.general.map((m, i) => (
             <p key={i}>{m}</p>
           ))}

@@ -1,6 +1,15 @@
 import { CreateCampaignBodySchema } from '@switchboard/contracts';
 import { describe, expect, it } from 'vitest';
-import { emptyForm, errorsFromApi, toCreateBody, type CampaignForm } from './campaign-form.js';
+import {
+  clearErrorsOf,
+  emptyForm,
+  errorsFromApi,
+  errorSummary,
+  invalidFields,
+  toCreateBody,
+  type CampaignForm,
+  type FormErrors,
+} from './campaign-form.js';
 
 const FLOW = '0b9c4c1e-2f7a-4d8e-9a55-1c2b3d4e5f60';
 const filled = (over: Partial<CampaignForm> = {}): CampaignForm => ({
@@ -138,5 +147,58 @@ describe("the API's 4xx answer → messages next to the fields", () => {
       fields: {},
       general: ['The API answered 502.'],
     });
+  });
+});
+
+describe('what the operator sees after a refused submit', () => {
+  it('does not repeat a message every detail of which found its field: the summary names the fields', () => {
+    const errors = errorsFromApi({
+      code: 'BAD_REQUEST',
+      message: 'body.callerId: is not a phone number',
+      requestId: 'r3',
+      details: [{ path: 'body.callerId', message: 'is not a phone number' }],
+    });
+    expect(errors).toEqual({ fields: { callerId: ['is not a phone number'] }, general: [] });
+    expect(errorSummary(errors)).toBe('Not created yet: check Caller id.');
+  });
+
+  it('keeps the message of a refusal without details', () => {
+    const errors = errorsFromApi({
+      code: 'CAMPAIGN_FLOW_NOT_PUBLISHED',
+      message: 'The flow has no version',
+      requestId: 'r4',
+    });
+    expect(errors).toEqual({ fields: {}, general: ['The flow has no version'] });
+    expect(errorSummary(errors)).toBe(null);
+  });
+
+  it('names every invalid field in form order, the first one to focus', () => {
+    const result = toCreateBody(filled({ name: '', perMinute: '0', callerId: '' }));
+    if (!('errors' in result)) throw new Error('expected errors');
+    expect(invalidFields(result.errors)).toEqual(['name', 'callerId', 'pacing.perMinute']);
+    expect(errorSummary(result.errors)).toBe('Not created yet: check Name, Caller id, Calls per minute.');
+  });
+
+  it('drops the messages of a field once it is edited, and only those', () => {
+    const errors: FormErrors = {
+      fields: {
+        name: ['is required'],
+        'window.start': ['must be HH:MM'],
+        'window.end': ['must be after the start'],
+        callerId: ['is not a phone number'],
+      },
+      general: ['x'],
+    };
+    expect(clearErrorsOf(errors, 'name').fields).toEqual({
+      'window.start': ['must be HH:MM'],
+      'window.end': ['must be after the start'],
+      callerId: ['is not a phone number'],
+    });
+    // either end of the window may be what fixes "must be after the start"
+    expect(clearErrorsOf(errors, 'windowStart').fields).toEqual({
+      name: ['is required'],
+      callerId: ['is not a phone number'],
+    });
+    expect(clearErrorsOf(errors, 'subject')).toBe(errors);
   });
 });

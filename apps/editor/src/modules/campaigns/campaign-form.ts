@@ -45,6 +45,46 @@ export const FORM_FIELDS = [
 ] as const;
 export type FormField = (typeof FORM_FIELDS)[number];
 
+/** The label each field has on the form, to name it in a summary. */
+export const FIELD_LABELS: Record<FormField, string> = {
+  name: 'Name',
+  flowId: 'Flow',
+  version: 'Version',
+  purpose: 'Purpose',
+  subject: 'Subject',
+  callerId: 'Caller id',
+  'window.days': 'Days',
+  'window.start': 'From',
+  'window.end': 'Until',
+  'pacing.maxConcurrent': 'Calls at once',
+  'pacing.perMinute': 'Calls per minute',
+  'retry.maxAttempts': 'Attempts per contact',
+  'retry.minGapMinutes': 'Minutes between attempts',
+  'retry.on': 'Retry when the call ends',
+  startAt: 'Starts',
+  endAt: 'Ends',
+};
+
+/** The fields whose messages an edit of a form value makes stale. */
+const FIELDS_OF: Record<keyof CampaignForm, FormField[]> = {
+  name: ['name'],
+  flowId: ['flowId', 'version'],
+  version: ['version'],
+  purpose: ['purpose'],
+  subject: ['subject'],
+  callerId: ['callerId'],
+  windowDays: ['window.days', 'window.start'],
+  windowStart: ['window.start', 'window.end'],
+  windowEnd: ['window.start', 'window.end'],
+  maxConcurrent: ['pacing.maxConcurrent'],
+  perMinute: ['pacing.perMinute'],
+  maxAttempts: ['retry.maxAttempts', 'retry.on'],
+  minGapMinutes: ['retry.minGapMinutes'],
+  retryOn: ['retry.on'],
+  startAt: ['startAt', 'endAt'],
+  endAt: ['endAt'],
+};
+
 export interface FormErrors {
   fields: Partial<Record<FormField, string[]>>;
   /** what no field explains (the error's message, details on unknown paths) */
@@ -164,6 +204,28 @@ export function toCreateBody(form: CampaignForm): { body: CreateCampaignRequest 
   return { body };
 }
 
+/**
+ * The errors once the operator changed `key`: its messages go (they were about the old value), the
+ * others stay until the next submit. Unchanged when there was nothing to clear.
+ */
+export function clearErrorsOf(errors: FormErrors, key: keyof CampaignForm): FormErrors {
+  const stale = FIELDS_OF[key].filter((f) => errors.fields[f]);
+  if (stale.length === 0) return errors;
+  const fields = { ...errors.fields };
+  for (const f of stale) delete fields[f];
+  return { ...errors, fields };
+}
+
+/** The fields with a message, in form order: the first is focused, all are named in the banner. */
+export const invalidFields = (errors: FormErrors): FormField[] => FORM_FIELDS.filter((f) => errors.fields[f]?.length);
+
+/** One line naming what to fix, or null when no field has a message. */
+export function errorSummary(errors: FormErrors): string | null {
+  const fields = invalidFields(errors);
+  if (fields.length === 0) return null;
+  return `Not created yet: check ${fields.map((f) => FIELD_LABELS[f]).join(', ')}.`;
+}
+
 /** a detail about a whole group lands on the group's first field */
 const GROUPS: Record<string, FormField> = {
   window: 'window.start',
@@ -192,7 +254,8 @@ export function errorsFromApi(
     else if (path in GROUPS) add(errors, GROUPS[path]!, detail.message);
     else unplaced.push(`${detail.path}: ${detail.message}`);
   }
-  // the message says what happened; when every detail found its field it is still worth a line
-  errors.general.push(error.message, ...unplaced);
+  // when every detail found its field, the message only repeats them (`body.callerId: …`): the form's
+  // summary names the fields instead; otherwise it says what happened
+  if (unplaced.length > 0 || Object.keys(errors.fields).length === 0) errors.general.push(error.message, ...unplaced);
   return errors;
 }
