@@ -2,12 +2,21 @@ import type { FlowVersion } from '@switchboard/contracts';
 import { useCallback, useEffect, useState } from 'react';
 import { HttpError } from '../api/client.js';
 import { getFlow, getVersion } from '../api/flows.js';
+import { allows, usePermissions } from '../api/permissions.js';
 import { formatTime } from '../modules/calls/call-view.js';
 import { StatusPill } from '../modules/calls/StatusPill.js';
 import { campaignAction, getCampaign } from '../modules/campaigns/api.js';
 import { ContactsTable } from '../modules/campaigns/ContactsTable.js';
 import { ContactsUpload, type InputVariable } from '../modules/campaigns/ContactsUpload.js';
-import { ACTION_LABELS, campaignActions, isLive, POLL_MS, type CampaignAction } from '../modules/campaigns/counters.js';
+import {
+  ACTION_LABELS,
+  actionBlocker,
+  campaignActions,
+  describeWindow,
+  isLive,
+  POLL_MS,
+  type CampaignAction,
+} from '../modules/campaigns/counters.js';
 import { CountersPanel } from '../modules/campaigns/CountersPanel.js';
 import type { CampaignDetail } from '../modules/campaigns/types.js';
 import { hrefOf } from '../router.js';
@@ -33,11 +42,15 @@ const describeError = (err: unknown): string[] =>
 export function CampaignPage({ id }: { id: string }) {
   const [campaign, setCampaign] = useState<CampaignDetail | null>(null);
   const [flowName, setFlowName] = useState<string | null>(null);
-  const [inputVariables, setInputVariables] = useState<InputVariable[]>([]);
+  const [inputVariables, setInputVariables] = useState<InputVariable[] | null>(null);
+  const [versionError, setVersionError] = useState<string | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [actionError, setActionError] = useState<string[]>([]);
   const [busy, setBusy] = useState<CampaignAction | null>(null);
   const [contactsKey, setContactsKey] = useState(0);
+  const permissions = usePermissions();
+  const canWrite = allows(permissions, 'campaigns:write');
+  const masked = permissions !== 'loading' && permissions !== 'unknown' && !permissions.has('compliance:read');
 
   const refresh = useCallback(
     (signal?: AbortSignal) =>
@@ -60,24 +73,38 @@ export function CampaignPage({ id }: { id: string }) {
   const flowId = campaign?.flowId;
   const version = campaign?.flowVersion;
   useEffect(() => {
-    if (!flowId) return;
+    if (!flowId || !version) return;
     getFlow(flowId)
-      .then((flow) => {
-        setFlowName(flow.name);
-        return version ? getVersion(flowId, version).then((v) => setInputVariables(inputVariablesOf(v))) : undefined;
-      })
+      .then((flow) => setFlowName(flow.name))
       .catch(() => undefined);
+    getVersion(flowId, version)
+      .then((v) => setInputVariables(inputVariablesOf(v)))
+      .catch((e: unknown) => {
+        // the upload still works: the API maps each input variable from the column of its name
+        setInputVariables([]);
+        setVersionError(describeError(e).join(' '));
+      });
   }, [flowId, version]);
 
-  // live counters: every 2 s while the campaign runs, the next poll only after the last answered
+  // live counters: every 2 s while contacts move, the next poll only after the last answered; the
+  // contacts table is read again with them so its states never lag behind the counters
+  const live = campaign ? isLive(campaign.status, campaign.counters) : false;
+  // a new status (started, paused, finished) changes contacts too: read them again once
   const status = campaign?.status;
   useEffect(() => {
-    if (!status || !isLive(status)) return;
+    if (status) setContactsKey((k) => k + 1);
+  }, [status]);
+  useEffect(() => {
+    if (!live) return;
     const controller = new AbortController();
     let timer: ReturnType<typeof setTimeout>;
     const tick = () => {
       timer = setTimeout(() => {
-        void refresh(controller.signal).finally(() => !controller.signal.aborted && tick());
+        void refresh(controller.signal).finally(() => {
+          if (controller.signal.aborted) return;
+          setContactsKey((k) => k + 1);
+          tick();
+        });
       }, POLL_MS);
     };
     tick();
@@ -85,7 +112,7 @@ export function CampaignPage({ id }: { id: string }) {
       controller.abort();
       clearTimeout(timer);
     };
-  }, [status, refresh]);
+  }, [live, refresh]);
 
   if (loadError && !campaign)
     return (
@@ -119,6 +146,7 @@ export function CampaignPage({ id }: { id: string }) {
   };
 
   const w = campaign.window;
+  const acceptsContacts = campaign.status === 'draft' || campaign.status === 'running' || campaign.status === 'paused';
   return (
     <main className="page campaign-page">
       <p className="crumbs">
@@ -127,23 +155,34 @@ export function CampaignPage({ id }: { id: string }) {
       <header className="section-head campaign-head">
         <h1>{campaign.name}</h1>
         <StatusPill status={campaign.status} testId="campaign-status" />
-        <div className="button-row">
-          {campaignActions(campaign.status).map((action) => (
-            <button
-              key={action}
-              type="button"
-              className={action === 'cancel' ? 'danger' : 'primary'}
-              disabled={busy !== null}
-              onClick={() => act(action)}
-              data-testid={`campaign-${action}`}
-            >
-              {busy === action ? `${ACTION_LABELS[action]}…` : ACTION_LABELS[action]}
-            </button>
-          ))}
-        </div>
+        {canWrite && (
+          <div className="button-row">
+            {campaignActions(campaign.status).map((action) => {
+              const blocker = actionBlocker(action, campaign.counters);
+              return (
+                <button
+                  key={action}
+                  type="button"
+                  className={action === 'cancel' ? 'danger' : 'primary'}
+                  disabled={busy !== null || blocker !== null}
+                  title={blocker ?? undefined}
+                  onClick={() => act(action)}
+                  data-testid={`campaign-${action}`}
+                >
+                  {busy === action ? `${ACTION_LABELS[action]}…` : ACTION_LABELS[action]}
+                </button>
+              );
+            })}
+          </div>
+        )}
       </header>
+      {canWrite && campaign.status === 'draft' && campaign.counters.contacts === 0 && (
+        <p className="hint" data-testid="campaign-start-hint">
+          Add contacts below, then start the campaign.
+        </p>
+      )}
       {actionError.length > 0 && (
-        <div role="alert" className="banner banner-error" data-testid="campaign-action-error">
+        <div role="alert" className="banner banner-error banner-stack" data-testid="campaign-action-error">
           {actionError.map((m, i) => (
             <p key={i}>{m}</p>
           ))}
@@ -176,10 +215,8 @@ export function CampaignPage({ id }: { id: string }) {
           <dd className="mono">{campaign.callerId}</dd>
         </div>
         <div>
-          <dt>Window</dt>
-          <dd>
-            {w ? `${w.days.join(' ') || 'every day'} ${w.start}–${w.end} (callee's time)` : 'the legal window only'}
-          </dd>
+          <dt>Window (callee's time)</dt>
+          <dd data-testid="campaign-window">{describeWindow(w)}</dd>
         </div>
         <div>
           <dt>Pacing</dt>
@@ -190,8 +227,11 @@ export function CampaignPage({ id }: { id: string }) {
         <div>
           <dt>Retries</dt>
           <dd>
-            {campaign.retry.maxAttempts} attempt(s), {campaign.retry.minGapMinutes} min apart, retried on{' '}
-            {campaign.retry.on.join(', ').replace(/_/g, ' ') || 'nothing'}
+            {campaign.retry.maxAttempts === 1
+              ? 'one attempt, no retry'
+              : `up to ${campaign.retry.maxAttempts} attempts, ${campaign.retry.minGapMinutes} min apart, on ${
+                  campaign.retry.on.join(', ').replace(/_/g, ' ') || 'nothing'
+                }`}
           </dd>
         </div>
         <div>
@@ -202,9 +242,17 @@ export function CampaignPage({ id }: { id: string }) {
           </dd>
         </div>
         <div>
-          <dt>Created · started · finished</dt>
-          <dd>
-            {formatTime(campaign.createdAt)} · {formatTime(campaign.startedAt)} · {formatTime(campaign.finishedAt)}
+          <dt>Created</dt>
+          <dd>{formatTime(campaign.createdAt)}</dd>
+        </div>
+        <div>
+          <dt>Started</dt>
+          <dd data-testid="campaign-started-at">{campaign.startedAt ? formatTime(campaign.startedAt) : 'not yet'}</dd>
+        </div>
+        <div>
+          <dt>Finished</dt>
+          <dd data-testid="campaign-finished-at">
+            {campaign.finishedAt ? formatTime(campaign.finishedAt) : 'not yet'}
           </dd>
         </div>
         <div>
@@ -215,9 +263,9 @@ export function CampaignPage({ id }: { id: string }) {
         </div>
       </dl>
 
-      <CountersPanel counters={campaign.counters} live={isLive(campaign.status)} />
+      <CountersPanel counters={campaign.counters} live={live} />
 
-      {(campaign.status === 'draft' || campaign.status === 'running' || campaign.status === 'paused') && (
+      {canWrite && acceptsContacts && (
         <ContactsUpload
           campaignId={campaign.id}
           inputVariables={inputVariables}
@@ -228,7 +276,19 @@ export function CampaignPage({ id }: { id: string }) {
           }}
         />
       )}
-      <ContactsTable campaignId={campaign.id} reloadKey={contactsKey} />
+      {versionError && canWrite && acceptsContacts && (
+        <p className="hint" role="status">
+          Could not read the flow's input variables ({versionError}); each is read from the column of its own name.
+        </p>
+      )}
+      <ContactsTable
+        campaignId={campaign.id}
+        reloadKey={contactsKey}
+        masked={masked}
+        emptyHint={
+          canWrite && acceptsContacts ? 'Add them from a CSV above.' : acceptsContacts ? '' : 'None were added.'
+        }
+      />
     </main>
   );
 }

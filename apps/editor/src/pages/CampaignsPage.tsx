@@ -1,15 +1,20 @@
 import type { FlowSummary } from '@switchboard/contracts';
 import { useEffect, useState } from 'react';
 import { listFlows } from '../api/flows.js';
+import { allows, usePermissions } from '../api/permissions.js';
+import { formatTime } from '../modules/calls/call-view.js';
 import { StatusPill } from '../modules/calls/StatusPill.js';
 import { getCampaign, listCampaigns } from '../modules/campaigns/api.js';
 import { CampaignFormPanel } from '../modules/campaigns/CampaignForm.js';
-import { counterView } from '../modules/campaigns/counters.js';
+import { counterView, isLive, POLL_MS } from '../modules/campaigns/counters.js';
 import { ProgressBar } from '../modules/campaigns/ProgressBar.js';
 import { CAMPAIGN_STATUSES, type CampaignStatus, type CampaignWithCounters } from '../modules/campaigns/types.js';
 import { hrefOf, navigate } from '../router.js';
 
-/** The campaigns of the organisation, newest first, and "New campaign". */
+/**
+ * The campaigns of the organisation, newest first, and "New campaign". The progress of the campaigns
+ * whose contacts are moving is read again every 2 s.
+ */
 export function CampaignsPage() {
   const [status, setStatus] = useState<CampaignStatus | ''>('');
   const [campaigns, setCampaigns] = useState<CampaignWithCounters[] | null>(null);
@@ -17,6 +22,8 @@ export function CampaignsPage() {
   const [flows, setFlows] = useState<Map<string, FlowSummary>>(new Map());
   const [creating, setCreating] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const permissions = usePermissions();
+  const canWrite = allows(permissions, 'campaigns:write');
 
   /** list items carry no counters: each campaign's are read (a page is at most 50, counted by SQL) */
   const withCounters = (items: CampaignWithCounters[]): Promise<CampaignWithCounters[]> =>
@@ -35,6 +42,28 @@ export function CampaignsPage() {
       .catch((e: unknown) => !controller.signal.aborted && setError(e instanceof Error ? e.message : String(e)));
     return () => controller.abort();
   }, [status]);
+  // the live ones' counters, the next read only after the last answered
+  const liveIds = (campaigns ?? [])
+    .filter((c) => isLive(c.status, c.counters))
+    .map((c) => c.id)
+    .join(',');
+  useEffect(() => {
+    if (!liveIds) return;
+    const controller = new AbortController();
+    const timer = setTimeout(() => {
+      void Promise.all(liveIds.split(',').map((id) => getCampaign(id, controller.signal).catch(() => null))).then(
+        (fresh) => {
+          if (controller.signal.aborted) return;
+          const byId = new Map(fresh.filter((c) => c !== null).map((c) => [c.id, c]));
+          setCampaigns((current) => current?.map((c) => byId.get(c.id) ?? c) ?? null);
+        },
+      );
+    }, POLL_MS);
+    return () => {
+      controller.abort();
+      clearTimeout(timer);
+    };
+  }, [liveIds, campaigns]);
   useEffect(() => {
     listFlows({})
       .then((page) => setFlows(new Map(page.items.map((f) => [f.id, f]))))
@@ -45,7 +74,7 @@ export function CampaignsPage() {
     <main className="page">
       <div className="section-head">
         <h1>Campaigns</h1>
-        {!creating && (
+        {!creating && canWrite && (
           <button type="button" className="primary" onClick={() => setCreating(true)} data-testid="new-campaign">
             New campaign
           </button>
@@ -82,7 +111,13 @@ export function CampaignsPage() {
       {campaigns === null ? (
         <p>Loading…</p>
       ) : campaigns.length === 0 ? (
-        <p className="muted">No campaigns{status ? ` ${status}` : ''} yet.</p>
+        <p className="muted" data-testid="campaigns-empty">
+          {status
+            ? `No ${status} campaigns.`
+            : canWrite
+              ? 'No campaigns yet. "New campaign" calls a list of contacts with a published flow.'
+              : 'No campaigns yet.'}
+        </p>
       ) : (
         <table className="data-table" data-testid="campaigns-table">
           <thead>
@@ -97,7 +132,7 @@ export function CampaignsPage() {
           <tbody>
             {campaigns.map((c) => {
               return (
-                <tr key={c.id}>
+                <tr key={c.id} data-testid="campaign-row">
                   <td>
                     <a href={hrefOf({ name: 'campaign', id: c.id })}>{c.name}</a>
                   </td>
@@ -111,7 +146,7 @@ export function CampaignsPage() {
                   <td className="progress-cell">
                     <ProgressBar view={counterView(c.counters)} />
                   </td>
-                  <td>{new Date(c.createdAt).toLocaleString()}</td>
+                  <td>{formatTime(c.createdAt)}</td>
                 </tr>
               );
             })}

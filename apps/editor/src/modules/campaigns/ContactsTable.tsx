@@ -1,26 +1,55 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { hrefOf } from '../../router.js';
 import { formatTime } from '../calls/call-view.js';
 import { StatusPill } from '../calls/StatusPill.js';
 import { listContacts } from './api.js';
 import { CONTACT_STATES, type CampaignContact, type ContactState } from './types.js';
 
-/** Per-contact state, filtered by state, a page at a time (keyset: "Load more" follows the cursor). */
-export function ContactsTable({ campaignId, reloadKey }: { campaignId: string; reloadKey: number }) {
+const PAGE = 50;
+/** the API's largest page: a refresh re-reads at most this many of the rows already shown */
+const MAX_PAGE = 200;
+
+/**
+ * Per-contact state, filtered by state, a page at a time (keyset: "Load more" follows the cursor).
+ * `reloadKey` changes when the campaign page re-reads its counters (every 2 s while it runs): the rows
+ * already shown are read again in place, so states move with the counters.
+ */
+export function ContactsTable({
+  campaignId,
+  reloadKey,
+  masked,
+  emptyHint,
+}: {
+  campaignId: string;
+  reloadKey: number;
+  /** the numbers come masked for this person's roles: say so */
+  masked: boolean;
+  /** what to do when there is no contact at all */
+  emptyHint: string;
+}) {
   const [state, setState] = useState<ContactState | ''>('');
   const [rows, setRows] = useState<CampaignContact[] | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
   const [refreshed, setRefreshed] = useState(0);
+  const shown = useRef({ state, count: 0 });
 
   useEffect(() => {
     const controller = new AbortController();
-    setError(null);
-    listContacts(campaignId, { state }, controller.signal)
+    // a new filter starts from its first page; a refresh re-reads what is shown
+    const sameFilter = shown.current.state === state;
+    if (!sameFilter) {
+      setRows(null);
+      setCursor(null);
+    }
+    const limit = sameFilter ? Math.min(MAX_PAGE, Math.max(PAGE, shown.current.count)) : PAGE;
+    listContacts(campaignId, { state, limit }, controller.signal)
       .then((page) => {
+        shown.current = { state, count: page.items.length };
         setRows(page.items);
         setCursor(page.nextCursor);
+        setError(null);
       })
       .catch((e: unknown) => !controller.signal.aborted && setError(e instanceof Error ? e.message : String(e)));
     return () => controller.abort();
@@ -55,12 +84,15 @@ export function ContactsTable({ campaignId, reloadKey }: { campaignId: string; r
           {error}
         </p>
       )}
+      {masked && (
+        <p className="hint" data-testid="numbers-masked">
+          Numbers are masked for your role; a compliance reviewer or an admin sees them in full.
+        </p>
+      )}
       {rows === null ? (
         <p>Loading…</p>
       ) : rows.length === 0 ? (
-        <p className="muted">
-          {state ? `No contact is ${state.replace('_', ' ')}.` : 'No contacts yet: upload a CSV.'}
-        </p>
+        <p className="muted">{state ? `No contact is ${state.replace('_', ' ')}.` : `No contacts yet. ${emptyHint}`}</p>
       ) : (
         <table className="data-table" data-testid="contacts-table">
           <thead>
@@ -70,7 +102,7 @@ export function ContactsTable({ campaignId, reloadKey }: { campaignId: string; r
               <th scope="col">State</th>
               <th scope="col">Attempts</th>
               <th scope="col">Next attempt</th>
-              <th scope="col">Last disposition</th>
+              <th scope="col">Disposition</th>
               <th scope="col">Reasons</th>
               <th scope="col">Last call</th>
             </tr>
@@ -85,7 +117,7 @@ export function ContactsTable({ campaignId, reloadKey }: { campaignId: string; r
                 </td>
                 <td className="num">{c.attempts}</td>
                 <td>{formatTime(c.nextAttemptAt)}</td>
-                <td>{c.lastDisposition ?? c.lastStatus ?? '—'}</td>
+                <td>{c.lastDisposition?.replace(/_/g, ' ') ?? '—'}</td>
                 <td>
                   {c.reasons.length === 0 ? (
                     '—'
@@ -99,7 +131,15 @@ export function ContactsTable({ campaignId, reloadKey }: { campaignId: string; r
                     </ul>
                   )}
                 </td>
-                <td>{c.lastCallId ? <a href={hrefOf({ name: 'call', id: c.lastCallId })}>Open</a> : '—'}</td>
+                <td>
+                  {c.lastCallId ? (
+                    <a href={hrefOf({ name: 'call', id: c.lastCallId })} data-testid="contact-call">
+                      {c.lastStatus?.replace(/_/g, ' ') ?? 'Open'}
+                    </a>
+                  ) : (
+                    '—'
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -114,6 +154,7 @@ export function ContactsTable({ campaignId, reloadKey }: { campaignId: string; r
             setLoading(true);
             listContacts(campaignId, { state, cursor })
               .then((page) => {
+                shown.current = { state, count: shown.current.count + page.items.length };
                 setRows((current) => [...(current ?? []), ...page.items]);
                 setCursor(page.nextCursor);
               })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { campaignActions, counterView, isLive } from './counters.js';
+import { actionBlocker, campaignActions, counterView, describeWindow, isLive } from './counters.js';
 import type { CampaignCounters } from './types.js';
 
 const counters = (over: Partial<CampaignCounters> = {}): CampaignCounters => ({
@@ -80,5 +80,42 @@ describe('the campaign state machine as buttons', () => {
     expect(campaignActions('cancelled')).toEqual([]);
     expect(isLive('running')).toBe(true);
     expect(isLive('paused')).toBe(false);
+  });
+
+  it('keeps following a paused or cancelled campaign while calls already dialled finish', () => {
+    expect(isLive('paused', counters({ contacts: 3, inProgress: 1, pending: 2 }))).toBe(true);
+    expect(isLive('cancelled', counters({ contacts: 3, inProgress: 1, cancelled: 2 }))).toBe(true);
+    expect(isLive('cancelled', counters({ contacts: 3, cancelled: 3 }))).toBe(false);
+    expect(isLive('completed', counters({ contacts: 3, completed: 3 }))).toBe(false);
+  });
+
+  it('disables Start until the campaign has contacts (the API refuses it: CAMPAIGN_NO_CONTACTS)', () => {
+    expect(actionBlocker('start', counters())).toBe('Add contacts first');
+    expect(actionBlocker('start', undefined)).toBe('Add contacts first');
+    expect(actionBlocker('start', counters({ contacts: 1, pending: 1 }))).toBe(null);
+    expect(actionBlocker('cancel', counters())).toBe(null);
+  });
+});
+
+describe('counters that add up', () => {
+  it('says how many contacts no state accounts for (0 when the API is consistent)', () => {
+    expect(counterView(counters({ contacts: 4, pending: 1, queued: 1, completed: 2 })).unaccounted).toBe(0);
+    expect(counterView(counters({ contacts: 5, pending: 1, queued: 1, completed: 2 })).unaccounted).toBe(1);
+    expect(counterView(undefined).unaccounted).toBe(0);
+  });
+});
+
+describe('the operator window in words', () => {
+  it('names every day, ranges of days and single days, in week order', () => {
+    expect(describeWindow(null)).toBe('the legal window only');
+    expect(
+      describeWindow({ days: ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'], start: '08:00', end: '21:00' }),
+    ).toBe('every day 08:00–21:00');
+    expect(describeWindow({ days: [], start: '08:00', end: '21:00' })).toBe('every day 08:00–21:00');
+    expect(describeWindow({ days: ['fri', 'mon', 'tue', 'wed', 'thu'], start: '09:00', end: '18:00' })).toBe(
+      'Mon–Fri 09:00–18:00',
+    );
+    expect(describeWindow({ days: ['sat', 'mon'], start: '10:00', end: '12:00' })).toBe('Mon, Sat 10:00–12:00');
+    expect(describeWindow({ days: ['mon', 'tue'], start: '10:00', end: '12:00' })).toBe('Mon, Tue 10:00–12:00');
   });
 });
