@@ -1,22 +1,29 @@
 import type { Call } from '@switchboard/contracts';
 import { useCallback, useEffect, useState } from 'react';
-import { HttpError } from '../api/client.js';
 import { getFlow } from '../api/flows.js';
+import { allows, usePermissions } from '../api/permissions.js';
 import { cancelCall, getCall } from '../modules/calls/api.js';
-import { eventRows, formatTime, transcriptBubbles, variableRows } from '../modules/calls/call-view.js';
+import {
+  CANCELLABLE_STATUSES,
+  emptyCallText,
+  eventRows,
+  eventTime,
+  formatTime,
+  MOVING_STATUSES,
+  transcriptBubbles,
+  variableRows,
+} from '../modules/calls/call-view.js';
 import { StatusPill } from '../modules/calls/StatusPill.js';
+import { getCampaign } from '../modules/campaigns/api.js';
 import { hrefOf } from '../router.js';
-
-type CallDetail = Call & { campaignId?: string | null };
-
-/** statuses that still change on their own: the page follows them every 2 s */
-const MOVING = new Set(['pending', 'scheduled', 'queued', 'dialing', 'in_progress']);
-const CANCELLABLE = new Set(['pending', 'scheduled', 'queued']);
 
 /** One call as a compliance reviewer reads it: why it was (not) dialled, what was said, what happened. */
 export function CallPage({ id }: { id: string }) {
-  const [call, setCall] = useState<CallDetail | null>(null);
+  const [call, setCall] = useState<Call | null>(null);
   const [flowName, setFlowName] = useState<string | null>(null);
+  const [campaign, setCampaign] = useState<{ name: string; maxAttempts: number } | null>(null);
+  const permissions = usePermissions();
+  const masked = permissions !== 'loading' && permissions !== 'unknown' && !permissions.has('compliance:read');
   const [error, setError] = useState<string | null>(null);
 
   const refresh = useCallback(
@@ -41,9 +48,16 @@ export function CallPage({ id }: { id: string }) {
         .then((f) => setFlowName(f.name))
         .catch(() => undefined);
   }, [flowId]);
+  const campaignId = call?.campaignId;
+  useEffect(() => {
+    if (campaignId)
+      getCampaign(campaignId)
+        .then((c) => setCampaign({ name: c.name, maxAttempts: c.retry.maxAttempts }))
+        .catch(() => undefined);
+  }, [campaignId]);
   const status = call?.status;
   useEffect(() => {
-    if (!status || !MOVING.has(status)) return;
+    if (!status || !MOVING_STATUSES.has(status)) return;
     const controller = new AbortController();
     const timer = setInterval(() => void refresh(controller.signal), 2_000);
     return () => {
@@ -72,28 +86,38 @@ export function CallPage({ id }: { id: string }) {
   return (
     <main className="page call-page">
       <p className="crumbs">
-        <a href={hrefOf({ name: 'calls' })}>Calls</a>
-        {call.campaignId && (
+        {call.campaignId ? (
           <>
-            {' · '}
-            <a href={hrefOf({ name: 'campaign', id: call.campaignId })}>its campaign</a>
+            <a href={hrefOf({ name: 'campaigns' })}>Campaigns</a> /{' '}
+            <a href={hrefOf({ name: 'campaign', id: call.campaignId })} data-testid="call-campaign">
+              {campaign?.name ?? 'Campaign'}
+            </a>{' '}
+            / <a href={hrefOf({ name: 'calls', campaignId: call.campaignId })}>Calls</a> /
+          </>
+        ) : (
+          <>
+            <a href={hrefOf({ name: 'calls' })}>Calls</a> /
           </>
         )}
       </p>
-      <header className="section-head">
+      <header className="section-head title-head">
         <h1>
-          Call to <span className="mono">{call.to}</span>
+          Call to{' '}
+          <span className="mono" data-testid="call-to">
+            {call.to}
+          </span>
         </h1>
         <StatusPill status={call.status} testId="call-status" />
-        {CANCELLABLE.has(call.status) && (
+        {CANCELLABLE_STATUSES.has(call.status) && allows(permissions, 'calls:write') && (
           <button
             type="button"
+            data-testid="call-cancel"
             className="danger"
             onClick={() => {
               if (!window.confirm('Cancel this call? It will not be dialled.')) return;
               cancelCall(call.id)
                 .then(() => refresh())
-                .catch((e: unknown) => setError(e instanceof HttpError || e instanceof Error ? e.message : String(e)));
+                .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
             }}
           >
             Cancel call
@@ -104,6 +128,14 @@ export function CallPage({ id }: { id: string }) {
         <p role="alert" className="error-text">
           {error}
         </p>
+      )}
+      {masked && <p className="hint">The number is masked for your role.</p>}
+      {call.failureReason && (
+        <div role="status" className="banner banner-error banner-stack" data-testid="call-failure">
+          <p>
+            <strong>Why it failed:</strong> {call.failureReason}
+          </p>
+        </div>
       )}
 
       <dl className="facts">
@@ -127,7 +159,10 @@ export function CallPage({ id }: { id: string }) {
         </div>
         <div>
           <dt>Attempt</dt>
-          <dd data-testid="call-attempt">{call.attempt}</dd>
+          <dd>
+            <span data-testid="call-attempt">{call.attempt}</span>
+            {campaign && <span className="muted"> of up to {campaign.maxAttempts}</span>}
+          </dd>
         </div>
         <div>
           <dt>Scheduled for</dt>
@@ -135,12 +170,16 @@ export function CallPage({ id }: { id: string }) {
         </div>
         <div>
           <dt>Disposition</dt>
-          <dd>{call.disposition ?? '—'}</dd>
+          <dd data-testid="call-disposition">{call.disposition?.replace(/_/g, ' ') ?? '—'}</dd>
         </div>
         <div>
-          <dt>Created · completed</dt>
+          <dt>Created</dt>
+          <dd>{formatTime(call.createdAt)}</dd>
+        </div>
+        <div>
+          <dt>Ended</dt>
           <dd>
-            {formatTime(call.createdAt)} · {formatTime(call.completedAt)}
+            {call.completedAt ? formatTime(call.completedAt) : MOVING_STATUSES.has(call.status) ? 'not yet' : '—'}
           </dd>
         </div>
       </dl>
@@ -200,7 +239,9 @@ export function CallPage({ id }: { id: string }) {
         <section aria-label="Transcript">
           <h2>Transcript</h2>
           {bubbles.length === 0 ? (
-            <p className="muted">Nothing was said (yet).</p>
+            <p className="muted" data-testid="call-transcript-empty">
+              {emptyCallText(call.status, 'transcript')}
+            </p>
           ) : (
             <ol className="chat call-chat" data-testid="call-transcript">
               {bubbles.map((b, i) => (
@@ -231,7 +272,7 @@ export function CallPage({ id }: { id: string }) {
           )}
           <h2>Path</h2>
           {call.path.length === 0 ? (
-            <p className="muted">No node reached (yet).</p>
+            <p className="muted">{emptyCallText(call.status, 'path')}</p>
           ) : (
             <ol className="path" data-testid="call-path">
               {call.path.map((node, i) => (
@@ -262,7 +303,9 @@ export function CallPage({ id }: { id: string }) {
               {events.map((e, i) => (
                 <tr key={i}>
                   <td className="num">{e.seq ?? ''}</td>
-                  <td>{formatTime(e.at)}</td>
+                  <td className="nowrap" title={e.at ?? undefined}>
+                    {eventTime(e.at, call.createdAt)}
+                  </td>
                   <td>
                     <code>{e.type}</code>
                   </td>

@@ -4,17 +4,16 @@ import { api } from '../../api/client.js';
 /** `/v1/calls`: single calls and campaign attempts alike. */
 
 export function listCalls(
-  query: { status?: CallStatus | ''; campaignId?: string; cursor?: string | null },
+  query: { status?: CallStatus | ''; campaignId?: string; cursor?: string | null; limit?: number },
   signal?: AbortSignal,
 ) {
-  const params = new URLSearchParams({ limit: '50' });
+  const params = new URLSearchParams({ limit: String(query.limit ?? 50) });
   if (query.status) params.set('status', query.status);
   if (query.campaignId) params.set('campaignId', query.campaignId);
   if (query.cursor) params.set('cursor', query.cursor);
-  return api<Page<Call & { campaignId?: string | null }>>(`/v1/calls?${params.toString()}`, signal ? { signal } : {});
+  return api<Page<Call>>(`/v1/calls?${params.toString()}`, signal ? { signal } : {});
 }
 
-export const getCall = (id: string, signal?: AbortSignal) =>
-  api<Call & { campaignId?: string | null; contactId?: string | null }>(`/v1/calls/${id}`, signal ? { signal } : {});
+export const getCall = (id: string, signal?: AbortSignal) => api<Call>(`/v1/calls/${id}`, signal ? { signal } : {});
 
 export const cancelCall = (id: string) => api<Call>(`/v1/calls/${id}/cancel`, { method: 'POST' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eventRows, statusTone, transcriptBubbles, variableRows } from './call-view.js';
+import { emptyCallText, eventRows, eventTime, statusTone, transcriptBubbles, variableRows } from './call-view.js';
 
 describe('the call page view model', () => {
   it('turns the transcript into bubbles, naming turns without words', () => {
@@ -48,5 +48,26 @@ describe('the call page view model', () => {
     expect(statusTone('in_progress')).toBe('live');
     expect(statusTone('queued')).toBe('wait');
     expect(statusTone('cancelled')).toBe('off');
+  });
+});
+
+describe('what an empty call page says', () => {
+  it('explains an empty transcript or path by the status instead of a vague "(yet)"', () => {
+    expect(emptyCallText('blocked', 'transcript')).toBe(
+      'Never dialled: the compliance gate blocked it (see the decision above).',
+    );
+    expect(emptyCallText('cancelled', 'path')).toBe('Never dialled: cancelled before its turn.');
+    expect(emptyCallText('expired', 'transcript')).toMatch(/^Never dialled/);
+    expect(emptyCallText('scheduled', 'transcript')).toBe('Not dialled yet.');
+    expect(emptyCallText('in_progress', 'transcript')).toBe('Nothing was said yet.');
+    expect(emptyCallText('no_answer', 'transcript')).toBe('Nothing was said.');
+    expect(emptyCallText('voicemail', 'path')).toBe('No node was reached.');
+  });
+
+  it("shows an event's clock time on the call's day, date and time otherwise", () => {
+    const created = '2026-03-10T15:00:00Z';
+    expect(eventTime('2026-03-10T15:00:05Z', created)).toBe(new Date('2026-03-10T15:00:05Z').toLocaleTimeString());
+    expect(eventTime('2026-03-14T15:00:05Z', created)).toBe(new Date('2026-03-14T15:00:05Z').toLocaleString());
+    expect(eventTime(null, created)).toBe('—');
   });
 });

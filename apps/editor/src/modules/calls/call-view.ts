@@ -95,3 +95,47 @@ export function variableRows(variables: Record<string, unknown>): Array<{ name: 
 }
 
 export const formatTime = (iso: string | null | undefined): string => (iso ? new Date(iso).toLocaleString() : '—');
+
+/** statuses a call still leaves on its own (the call page follows them) */
+export const MOVING_STATUSES: ReadonlySet<string> = new Set([
+  'pending',
+  'scheduled',
+  'queued',
+  'dialing',
+  'in_progress',
+]);
+/** statuses before dialling: the call may still be cancelled */
+export const CANCELLABLE_STATUSES: ReadonlySet<string> = new Set(['pending', 'scheduled', 'queued']);
+
+/**
+ * What an empty transcript or path means, by status: a blocked or cancelled call was never dialled,
+ * a waiting one has not been yet, a finished one had nothing said (voicemail, no answer).
+ */
+export function emptyCallText(status: string, what: 'transcript' | 'path'): string {
+  const nothing = what === 'transcript' ? 'Nothing was said' : 'No node was reached';
+  switch (status) {
+    case 'blocked':
+      return 'Never dialled: the compliance gate blocked it (see the decision above).';
+    case 'cancelled':
+      return 'Never dialled: cancelled before its turn.';
+    case 'expired':
+      return 'Never dialled: it expired before an allowed time came.';
+    case 'pending':
+    case 'scheduled':
+    case 'queued':
+      return 'Not dialled yet.';
+    case 'dialing':
+    case 'in_progress':
+      return `${nothing} yet.`;
+    default:
+      return `${nothing}.`;
+  }
+}
+
+/** An event's time: the clock time when it is on the day the call was created, else date and time. */
+export function eventTime(at: string | null, createdAt: string): string {
+  if (!at) return '—';
+  const when = new Date(at);
+  if (Number.isNaN(when.getTime())) return at;
+  return when.toDateString() === new Date(createdAt).toDateString() ? when.toLocaleTimeString() : when.toLocaleString();
+}
