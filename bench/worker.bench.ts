@@ -1,7 +1,7 @@
 /**
  * Simulated calls completed per second by ONE call worker, and each call's claim → complete time.
  *
- *   npm run bench -- worker [--calls N] [--concurrency N]
+ *   npm run bench -- worker [--calls N] [--concurrency N] [--profile]
  *
  * The API is built and runs in a worker thread (bench/lib/api-thread.ts) with a WORKER_TOKEN; the
  * call worker is the built agent (`apps/agent/dist/main.js`) as a child process — the process
@@ -20,7 +20,8 @@
  * completion, which ends the campaign contact. Measured from its first claim to its last
  * completion (the worker's own log lines, `call claimed` / `call completed`); checked in Postgres:
  * every call completed, each claimed once, the campaign completed. Prints calls/s, claim →
- * complete p50/p95/p99/max, and the CPU of the worker, the API, Postgres and Redis.
+ * complete p50/p95/p99/max, and the CPU of the worker, the API, Postgres and Redis. `--profile`
+ * samples the API thread (the side that gates, leases and records each call) while the worker runs.
  *
  * The worker is stopped, the queues removed and the database dropped at the end, on failure and on
  * Ctrl-C. Exits 0 unless the bench could not run or a check failed.
@@ -33,12 +34,14 @@ import { defaultRuleSet } from '@switchboard/compliance';
 import { buildApi, onInterrupt, ROOT, startApiThread, type ApiThread } from './lib/api-thread.js';
 import { cpuSince, cpuSnapshot, describeCpu, processCpuSeconds } from './lib/cpu.js';
 import { FIXTURES_PLUGIN } from './lib/fixtures.js';
+import { PROFILER_PLUGIN, type ProfileSummary, printProfile } from './lib/profile.js';
 import { call } from './lib/load.js';
 import { redisUrl, removeQueues } from './lib/queues.js';
 import { numberArg, percentile, printTable } from './lib/report.js';
 
 const CALLS = numberArg('--calls', 1_000);
 const CONCURRENCY = numberArg('--concurrency', 2);
+const PROFILE = process.argv.includes('--profile');
 const CALLER_ID = '+12125550199';
 /** Area codes of one zone each, west to east round the clock: one of them is in calling hours at almost any hour. */
 const CANDIDATE_NPAS = ['212', '312', '303', '415', '907', '808', '671', '787'];
@@ -47,6 +50,7 @@ const STALL_MS = 60_000;
 
 const PLUGIN = `
 ${FIXTURES_PLUGIN}
+${PROFILER_PLUGIN}
 
 export async function handle(ctx, message) {
   if (message.type === 'setup') {
@@ -73,7 +77,7 @@ export async function handle(ctx, message) {
       return { ...calls, campaign: campaign.status };
     });
   }
-  throw new Error('unknown request ' + JSON.stringify(message));
+  return profilerHandle(ctx, message);
 }
 `;
 
@@ -235,6 +239,7 @@ async function main(): Promise<void> {
 
     // ---------------------------------------------------------------- timed
     process.stdout.write(`worker draining the queue… `);
+    if (PROFILE) await api.request({ type: 'profile-start' });
     const cpuBefore = cpuSnapshot();
     started = performance.now();
     const spawnedAt = Date.now();
@@ -277,6 +282,9 @@ async function main(): Promise<void> {
     const drainedS = (performance.now() - started) / 1000;
     const workerCpu = processCpuSeconds(child.pid ?? -1);
     const cpu = cpuSince(cpuBefore);
+    const profile = PROFILE
+      ? await api.request<ProfileSummary>({ type: 'profile-stop', label: 'worker-api' })
+      : undefined;
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
     await exited;
@@ -347,6 +355,7 @@ async function main(): Promise<void> {
       ['left', 'left', 'left'],
     );
     if (!checks.every(([, , ok]) => ok)) process.exitCode = 1;
+    if (profile) printProfile(profile);
   } finally {
     await cleanup();
   }
