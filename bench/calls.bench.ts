@@ -3,7 +3,7 @@
  * variables, the schedule-time compliance gate (facts from Postgres, a decision appended to the
  * hash-chained log), the insert and the BullMQ enqueue — driven by autocannon over 127.0.0.1.
  *
- *   npm run bench -- calls [--duration S] [--connections N] [--numbers N] [--profile]
+ *   npm run bench -- calls [--duration S] [--connections N] [--numbers N] [--profile] [--queries]
  *
  * The API is built and runs in a worker thread (bench/lib/api-thread.ts: a throwaway database, an
  * organisation and a designer+operator+compliance API key). The thread registers an owned caller id,
@@ -13,7 +13,8 @@
  * `--duration` s (default 10) with `--connections` (default 25). The goals of issue 5 are checked:
  * ≥ 500 requests/s and p99 ≤ 100 ms (PASS/FAIL each). `--profile` records a CPU profile of the API
  * thread during the measured run, prints the functions with the most self time and keeps the
- * `.cpuprofile` in the temp folder (open it in Chrome DevTools).
+ * `.cpuprofile` in the temp folder (open it in Chrome DevTools). `--queries` then sends 20 requests
+ * one at a time and counts their SQL statements (what each request costs in round trips).
  *
  * The queue (in the shared Redis, under the throwaway database's prefix) is obliterated and the
  * database dropped at the end, on failure and on Ctrl-C. Exits 0 unless the bench could not run;
@@ -30,6 +31,7 @@ const DURATION_S = numberArg('--duration', 10);
 const CONNECTIONS = numberArg('--connections', 25);
 const NUMBERS = numberArg('--numbers', 500);
 const PROFILE = process.argv.includes('--profile');
+const QUERIES = process.argv.includes('--queries');
 const WARMUP_S = 2;
 const GOALS = { requestsPerSecond: 500, p99Ms: 100 };
 const CALLER_ID = '+12125550199';
@@ -87,6 +89,33 @@ export async function handle(ctx, message) {
     } finally {
       await client.end();
     }
+  }
+  if (message.type === 'count-queries') {
+    // every SQL statement of the next requests, through the pg client TypeORM uses
+    const pg = (await import(ctx.urls.pg)).default;
+    const original = pg.Client.prototype.query;
+    const statements = new Map();
+    pg.Client.prototype.query = function (config, ...rest) {
+      const text = (typeof config === 'string' ? config : config?.text ?? '').replace(/\\s+/g, ' ').trim();
+      const key = text.replace(/^(SELECT|INSERT INTO|UPDATE|DELETE FROM|WITH)\\s+("?[\\w.]+"?)?.*$/i, (all, verb, what) => {
+        const table = / FROM "?(\\w+)"?/i.exec(all)?.[1];
+        return verb.toUpperCase() + ' ' + (verb.toUpperCase() === 'SELECT' ? (table ?? what ?? '') : (what ?? ''));
+      }).slice(0, 70);
+      statements.set(key, (statements.get(key) ?? 0) + 1);
+      return original.call(this, config, ...rest);
+    };
+    try {
+      for (let i = 0; i < message.requests; i++) {
+        await ctx.call('POST', '/v1/calls', {
+          headers: { 'idempotency-key': 'count-' + i },
+          body: { to: message.phones[i % message.phones.length], flowId: message.flowId, callerId: '${CALLER_ID}', variables: message.variables },
+          expect: 202,
+        });
+      }
+    } finally {
+      pg.Client.prototype.query = original;
+    }
+    return [...statements.entries()].map(([statement, n]) => ({ statement, n })).sort((a, b) => b.n - a.n);
   }
   if (message.type === 'cleanup') {
     const { getQueueToken } = await import(ctx.urls.nestBullmq);
@@ -271,6 +300,22 @@ async function main(): Promise<void> {
     );
     if (!honest) process.exitCode = 1;
     if (profile) printProfile(profile);
+    if (QUERIES) {
+      const sample = 20;
+      const statements = await api.request<Array<{ statement: string; n: number }>>({
+        type: 'count-queries',
+        requests: sample,
+        flowId,
+        variables: VARIABLES,
+        phones: Array.from({ length: sample }, (_, i) => phoneOf(i)),
+      });
+      const total = statements.reduce((sum, s) => sum + s.n, 0);
+      console.log(`\nSQL statements of ${sample} requests, one at a time: ${(total / sample).toFixed(1)} a request\n`);
+      printTable(
+        ['statement', 'a request'],
+        statements.map((s) => [s.statement, (s.n / sample).toFixed(1)]),
+      );
+    }
     const counts = await api.request<Record<string, number>>({ type: 'cleanup' });
     console.log(
       `\nqueue: ${Object.entries(counts)
