@@ -2,7 +2,7 @@
  * The product end to end, as it runs: the BUILT API and one call worker (simulated callee, local
  * understanding) as processes, over HTTP, on a database and a Redis of this run's own.
  *
- * The calls clock starts at 08:59:30 New York time on a coming weekday (CLOCK_START), so within a
+ * The calls clock starts at 08:59:15 New York time on a coming weekday (CLOCK_START), so within a
  * minute of real time the run shows what the calling rules do at the opening of the day: a
  * Chicago number (07:59 there) is deferred to 08:00 local, a campaign whose operator window opens
  * at 09:00 waits for it, no-answer contacts are retried a minute later, a paused campaign dials
@@ -56,9 +56,9 @@ async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T 
 }
 
 describe('the product: single calls and campaigns through the real worker', () => {
-  const clockStart = comingWorkday(8, 59, 30);
+  const clockStart = comingWorkday(8, 59, 15);
   /** 09:00 in New York = 08:00 in Chicago: the campaign window and the Chicago calling day open */
-  const windowOpens = new Date(clockStart.getTime() + 30_000);
+  const windowOpens = new Date(clockStart.getTime() + 45_000);
   let redis: PrivateRedis;
   let databaseUrl: string;
   let product: Product;
