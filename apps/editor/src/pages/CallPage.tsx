@@ -13,6 +13,8 @@ import {
   transcriptBubbles,
   variableRows,
 } from '../modules/calls/call-view.js';
+import { AttemptsPanel } from '../modules/calls/AttemptsPanel.js';
+import { DecisionPanel } from '../modules/calls/DecisionPanel.js';
 import { StatusPill } from '../modules/calls/StatusPill.js';
 import { getCampaign } from '../modules/campaigns/api.js';
 import { hrefOf } from '../router.js';
@@ -23,7 +25,8 @@ export function CallPage({ id }: { id: string }) {
   const [flowName, setFlowName] = useState<string | null>(null);
   const [campaign, setCampaign] = useState<{ name: string; maxAttempts: number } | null>(null);
   const permissions = usePermissions();
-  const masked = permissions !== 'loading' && permissions !== 'unknown' && !permissions.has('compliance:read');
+  const readsLog = permissions !== 'loading' && permissions !== 'unknown' && permissions.has('compliance:read');
+  const masked = permissions !== 'loading' && permissions !== 'unknown' && !readsLog;
   const [error, setError] = useState<string | null>(null);
 
   const refresh = useCallback(
@@ -79,7 +82,6 @@ export function CallPage({ id }: { id: string }) {
       </main>
     );
 
-  const decision = call.lastDecision;
   const bubbles = transcriptBubbles(call.transcript);
   const events = eventRows(call.events);
   const variables = variableRows(call.variables);
@@ -184,56 +186,8 @@ export function CallPage({ id }: { id: string }) {
         </div>
       </dl>
 
-      <section aria-label="Compliance decision" className="decision" data-testid="call-decision">
-        <h2>Decision</h2>
-        {decision ? (
-          <>
-            <p>
-              <code className={decision.outcome === 'ALLOWED' ? 'outcome-ok' : 'outcome-bad'}>{decision.outcome}</code>
-              {decision.nextAllowedAt && <> · next allowed {formatTime(decision.nextAllowedAt)}</>}
-              <span className="muted"> · rules {decision.ruleSetVersion}</span>
-            </p>
-            {decision.reasons.length > 0 ? (
-              <table className="data-table">
-                <thead>
-                  <tr>
-                    <th scope="col">Check</th>
-                    <th scope="col">Code</th>
-                    <th scope="col">Why</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {decision.reasons.map((r, i) => (
-                    <tr key={i}>
-                      <td>{r.check}</td>
-                      <td>
-                        <code>
-                          {r.code}
-                          {r.subCode ? `/${r.subCode}` : ''}
-                        </code>
-                      </td>
-                      <td>{r.detail}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            ) : (
-              <p className="muted">No reason recorded: every check passed.</p>
-            )}
-          </>
-        ) : (
-          <p className="muted">Not gated yet.</p>
-        )}
-        <p className="hint">
-          {call.decisionIds.length} decision(s) in the decision log for this call
-          {call.decisionIds.length > 0 && (
-            <>
-              : <span className="mono">{call.decisionIds.join(', ')}</span>
-            </>
-          )}
-          . The last one is shown; each is kept, hash-chained, in the compliance decision log.
-        </p>
-      </section>
+      <DecisionPanel call={call} readsLog={readsLog} />
+      <AttemptsPanel call={call} />
 
       <div className="call-columns">
         <section aria-label="Transcript">

@@ -2,7 +2,7 @@ import { CALL_STATUSES, type Call, type CallStatus } from '@switchboard/contract
 import { useEffect, useRef, useState } from 'react';
 import { listFlows } from '../api/flows.js';
 import { usePermissions } from '../api/permissions.js';
-import { formatTime, MOVING_STATUSES } from '../modules/calls/call-view.js';
+import { ACTIVE_STATUSES, listTime } from '../modules/calls/call-view.js';
 import { listCalls } from '../modules/calls/api.js';
 import { StatusPill } from '../modules/calls/StatusPill.js';
 import { listCampaigns } from '../modules/campaigns/api.js';
@@ -17,7 +17,7 @@ const MAX_PAGE = 200;
 
 /**
  * Every call, newest first: single calls and campaign attempts, by status and campaign. While a call
- * shown is still moving (queued, dialling, in progress…) the list is read again every 2 s.
+ * shown is about to change (queued, dialling, in progress) the list is read again every 2 s.
  */
 export function CallsPage({ campaignId }: { campaignId?: string }) {
   const [status, setStatus] = useState<CallStatus | ''>('');
@@ -51,7 +51,7 @@ export function CallsPage({ campaignId }: { campaignId?: string }) {
     return () => controller.abort();
   }, [status, campaignId, filter, reloadKey]);
 
-  const moving = calls?.some((c) => MOVING_STATUSES.has(c.status)) ?? false;
+  const moving = calls?.some((c) => ACTIVE_STATUSES.has(c.status)) ?? false;
   useEffect(() => {
     if (!moving) return;
     const timer = setTimeout(() => setReloadKey((k) => k + 1), POLL_MS);
@@ -70,12 +70,12 @@ export function CallsPage({ campaignId }: { campaignId?: string }) {
 
   return (
     <main className="page">
-      <div className="section-head">
-        <h1>Calls</h1>
+      <h1>
+        Calls{' '}
         {moving && (
           <span className="live-dot" role="img" aria-label="updating every 2 seconds" title="updating every 2 s" />
         )}
-      </div>
+      </h1>
       <div className="filters">
         <div className="field">
           <label htmlFor="call-status">Status</label>
@@ -148,10 +148,12 @@ export function CallsPage({ campaignId }: { campaignId?: string }) {
           <tbody>
             {calls.map((c) => (
               <tr key={c.id}>
-                <td>
-                  <a href={hrefOf({ name: 'call', id: c.id })}>{formatTime(c.createdAt)}</a>
+                <td className="nowrap">
+                  <a href={hrefOf({ name: 'call', id: c.id })} title={new Date(c.createdAt).toLocaleString()}>
+                    {listTime(c.createdAt)}
+                  </a>
                 </td>
-                <td className="mono">{c.to}</td>
+                <td className="mono nowrap">{c.to}</td>
                 <td>
                   <StatusPill status={c.status} />
                 </td>

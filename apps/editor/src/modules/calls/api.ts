@@ -1,4 +1,4 @@
-import type { Call, CallStatus, Page } from '@switchboard/contracts';
+import type { Call, CallStatus, ComplianceDecisionRecord, Page } from '@switchboard/contracts';
 import { api } from '../../api/client.js';
 
 /** `/v1/calls`: single calls and campaign attempts alike. */
@@ -17,3 +17,12 @@ export function listCalls(
 export const getCall = (id: string, signal?: AbortSignal) => api<Call>(`/v1/calls/${id}`, signal ? { signal } : {});
 
 export const cancelCall = (id: string) => api<Call>(`/v1/calls/${id}/cancel`, { method: 'POST' });
+
+/**
+ * The decision log's records for a number since `from` (needs compliance:read; numbers in full). The
+ * log has no call filter: the call page keeps the records of its call.
+ */
+export function listDecisions(phone: string, from: string, signal?: AbortSignal) {
+  const params = new URLSearchParams({ phone, from, limit: '200' });
+  return api<Page<ComplianceDecisionRecord>>(`/v1/compliance/decisions?${params.toString()}`, signal ? { signal } : {});
+}

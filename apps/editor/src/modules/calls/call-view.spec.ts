@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { emptyCallText, eventRows, eventTime, statusTone, transcriptBubbles, variableRows } from './call-view.js';
+import {
+  attemptsOfContact,
+  decisionsOfCall,
+  emptyCallText,
+  eventRows,
+  eventTime,
+  listTime,
+  outcomeTone,
+  statusTone,
+  transcriptBubbles,
+  variableRows,
+} from './call-view.js';
 
 describe('the call page view model', () => {
   it('turns the transcript into bubbles, naming turns without words', () => {
@@ -69,5 +80,45 @@ describe('what an empty call page says', () => {
     expect(eventTime('2026-03-10T15:00:05Z', created)).toBe(new Date('2026-03-10T15:00:05Z').toLocaleTimeString());
     expect(eventTime('2026-03-14T15:00:05Z', created)).toBe(new Date('2026-03-14T15:00:05Z').toLocaleString());
     expect(eventTime(null, created)).toBe('—');
+  });
+});
+
+describe('times in lists', () => {
+  it('shows the clock time for today and a short date otherwise', () => {
+    const now = new Date('2026-03-10T18:00:00');
+    expect(listTime('2026-03-10T09:05:00', now)).toBe(new Date('2026-03-10T09:05:00').toLocaleTimeString());
+    expect(listTime('2026-03-01T09:05:00', now)).toBe(
+      new Date('2026-03-01T09:05:00').toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' }),
+    );
+    expect(listTime(null, now)).toBe('—');
+  });
+});
+
+describe("a call's decisions and attempts", () => {
+  it('keeps the decisions of the call, oldest first (schedule time, then dial time)', () => {
+    const records = [
+      { id: 'd4', seq: 4, callId: 'c1', mode: 'DIAL_NOW' },
+      { id: 'd3', seq: 3, callId: 'c2', mode: 'SCHEDULE' },
+      { id: 'd1', seq: 1, callId: 'c1', mode: 'SCHEDULE' },
+      { id: 'd0', seq: 0, callId: null, mode: 'DRY_RUN' },
+    ];
+    expect(decisionsOfCall(records, 'c1').map((r) => r.id)).toEqual(['d1', 'd4']);
+    expect(decisionsOfCall(records, 'c9')).toEqual([]);
+  });
+
+  it("keeps a contact's attempts, oldest first", () => {
+    const calls = [
+      { id: 'b', contactId: 'k1', attempt: 2, createdAt: '2026-03-10T15:05:00Z' },
+      { id: 'x', contactId: 'k2', attempt: 1, createdAt: '2026-03-10T15:00:00Z' },
+      { id: 'a', contactId: 'k1', attempt: 1, createdAt: '2026-03-10T15:00:00Z' },
+      { id: 's', contactId: null, attempt: 1, createdAt: '2026-03-10T15:00:00Z' },
+    ];
+    expect(attemptsOfContact(calls, 'k1').map((c) => c.id)).toEqual(['a', 'b']);
+  });
+
+  it('reads a deferral as a wait, not as a block', () => {
+    expect(outcomeTone('ALLOWED')).toBe('ok');
+    expect(outcomeTone('DEFERRED')).toBe('warn');
+    expect(outcomeTone('BLOCKED_NO_CONSENT')).toBe('bad');
   });
 });

@@ -104,6 +104,8 @@ export const MOVING_STATUSES: ReadonlySet<string> = new Set([
   'dialing',
   'in_progress',
 ]);
+/** statuses that change within seconds: a list showing one of them is read again every 2 s */
+export const ACTIVE_STATUSES: ReadonlySet<string> = new Set(['queued', 'dialing', 'in_progress']);
 /** statuses before dialling: the call may still be cancelled */
 export const CANCELLABLE_STATUSES: ReadonlySet<string> = new Set(['pending', 'scheduled', 'queued']);
 
@@ -138,4 +140,39 @@ export function eventTime(at: string | null, createdAt: string): string {
   const when = new Date(at);
   if (Number.isNaN(when.getTime())) return at;
   return when.toDateString() === new Date(createdAt).toDateString() ? when.toLocaleTimeString() : when.toLocaleString();
+}
+
+/** A time in a list: the clock time when it is today, else a short date and the time (no wrapping). */
+export function listTime(iso: string | null | undefined, now = new Date()): string {
+  if (!iso) return '—';
+  const when = new Date(iso);
+  if (Number.isNaN(when.getTime())) return iso;
+  return when.toDateString() === now.toDateString()
+    ? when.toLocaleTimeString()
+    : when.toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' });
+}
+
+/** How a gate outcome reads: allowed, deferred (a later time is fine), blocked. */
+export function outcomeTone(outcome: string): 'ok' | 'warn' | 'bad' {
+  if (outcome === 'ALLOWED') return 'ok';
+  if (outcome === 'DEFERRED') return 'warn';
+  return 'bad';
+}
+
+/** The decision log's records of one call, oldest first (the log is searched by number, newest first). */
+export function decisionsOfCall<T extends { callId: string | null; seq: number }>(
+  records: readonly T[],
+  callId: string,
+): T[] {
+  return records.filter((r) => r.callId === callId).sort((a, b) => a.seq - b.seq);
+}
+
+/** The calls (attempts) of one campaign contact, oldest first. */
+export function attemptsOfContact<T extends { contactId: string | null; createdAt: string; attempt: number }>(
+  calls: readonly T[],
+  contactId: string,
+): T[] {
+  return calls
+    .filter((c) => c.contactId === contactId)
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.attempt - b.attempt);
 }

@@ -1,11 +1,13 @@
 import { useEffect, useRef, useState } from 'react';
 import { hrefOf } from '../../router.js';
-import { formatTime } from '../calls/call-view.js';
+import { listTime } from '../calls/call-view.js';
 import { StatusPill } from '../calls/StatusPill.js';
 import { listContacts } from './api.js';
 import { CONTACT_STATES, type CampaignContact, type ContactState } from './types.js';
 
 const PAGE = 50;
+/** states whose next attempt is ahead (for the others it is a past plan) */
+const WAITING: ReadonlySet<string> = new Set(['pending', 'scheduled', 'queued']);
 /** the API's largest page: a refresh re-reads at most this many of the rows already shown */
 const MAX_PAGE = 200;
 
@@ -110,13 +112,13 @@ export function ContactsTable({
           <tbody>
             {rows.map((c) => (
               <tr key={c.id} data-testid="contact-row">
-                <td className="mono">{c.phone}</td>
+                <td className="mono nowrap">{c.phone}</td>
                 <td>{c.externalId ?? '—'}</td>
                 <td>
                   <StatusPill status={c.state} />
                 </td>
                 <td className="num">{c.attempts}</td>
-                <td>{formatTime(c.nextAttemptAt)}</td>
+                <td className="nowrap">{WAITING.has(c.state) ? listTime(c.nextAttemptAt) : '—'}</td>
                 <td>{c.lastDisposition?.replace(/_/g, ' ') ?? '—'}</td>
                 <td>
                   {c.reasons.length === 0 ? (
