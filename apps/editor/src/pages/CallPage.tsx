@@ -244,30 +244,32 @@ export function CallPage({ id }: { id: string }) {
         {events.length === 0 ? (
           <p className="muted">No events.</p>
         ) : (
-          <table className="data-table compact" data-testid="call-events">
-            <thead>
-              <tr>
-                <th scope="col">#</th>
-                <th scope="col">When</th>
-                <th scope="col">Event</th>
-                <th scope="col">Detail</th>
-              </tr>
-            </thead>
-            <tbody>
-              {events.map((e, i) => (
-                <tr key={i}>
-                  <td className="num">{e.seq ?? ''}</td>
-                  <td className="nowrap" title={e.at ?? undefined}>
-                    {eventTime(e.at, call.createdAt)}
-                  </td>
-                  <td>
-                    <code>{e.type}</code>
-                  </td>
-                  <td className="mono small">{e.detail}</td>
+          <div className="table-scroll">
+            <table className="data-table compact" data-testid="call-events">
+              <thead>
+                <tr>
+                  <th scope="col">#</th>
+                  <th scope="col">When</th>
+                  <th scope="col">Event</th>
+                  <th scope="col">Detail</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {events.map((e, i) => (
+                  <tr key={i}>
+                    <td className="num">{e.seq ?? ''}</td>
+                    <td className="nowrap" title={e.at ?? undefined}>
+                      {eventTime(e.at, call.createdAt)}
+                    </td>
+                    <td>
+                      <code>{e.type}</code>
+                    </td>
+                    <td className="mono small">{e.detail}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </section>
     </main>

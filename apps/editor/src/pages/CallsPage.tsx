@@ -132,53 +132,55 @@ export function CallsPage({ campaignId }: { campaignId?: string }) {
             : 'No calls yet: start a campaign, or place a call with POST /v1/calls.'}
         </p>
       ) : (
-        <table className="data-table" data-testid="calls-table">
-          <thead>
-            <tr>
-              <th scope="col">Created</th>
-              <th scope="col">To</th>
-              <th scope="col">Status</th>
-              <th scope="col">Disposition</th>
-              <th scope="col">Attempt</th>
-              <th scope="col">Flow</th>
-              <th scope="col">Campaign</th>
-              <th scope="col">Decision</th>
-            </tr>
-          </thead>
-          <tbody>
-            {calls.map((c) => (
-              <tr key={c.id}>
-                <td className="nowrap">
-                  <a href={hrefOf({ name: 'call', id: c.id })} title={new Date(c.createdAt).toLocaleString()}>
-                    {listTime(c.createdAt)}
-                  </a>
-                </td>
-                <td className="mono nowrap">{c.to}</td>
-                <td>
-                  <StatusPill status={c.status} />
-                </td>
-                <td>{c.disposition?.replace(/_/g, ' ') ?? '—'}</td>
-                <td className="num">{c.attempt}</td>
-                <td>
-                  <a href={hrefOf({ name: 'editor', id: c.flowId })}>{flowNames.get(c.flowId) ?? 'Flow'}</a>
-                  <span className="muted"> v{c.flowVersion}</span>
-                </td>
-                <td>
-                  {c.campaignId ? (
-                    <a href={hrefOf({ name: 'campaign', id: c.campaignId })}>
-                      {campaignName.get(c.campaignId) ?? 'campaign'}
-                    </a>
-                  ) : (
-                    <span className="muted">single call</span>
-                  )}
-                </td>
-                <td>
-                  <code>{c.lastDecision?.outcome ?? '—'}</code>
-                </td>
+        <div className="table-scroll">
+          <table className="data-table" data-testid="calls-table">
+            <thead>
+              <tr>
+                <th scope="col">Created</th>
+                <th scope="col">To</th>
+                <th scope="col">Status</th>
+                <th scope="col">Disposition</th>
+                <th scope="col">Attempt</th>
+                <th scope="col">Flow</th>
+                <th scope="col">Campaign</th>
+                <th scope="col">Decision</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {calls.map((c) => (
+                <tr key={c.id}>
+                  <td className="nowrap">
+                    <a href={hrefOf({ name: 'call', id: c.id })} title={new Date(c.createdAt).toLocaleString()}>
+                      {listTime(c.createdAt)}
+                    </a>
+                  </td>
+                  <td className="mono nowrap">{c.to}</td>
+                  <td>
+                    <StatusPill status={c.status} />
+                  </td>
+                  <td>{c.disposition?.replace(/_/g, ' ') ?? '—'}</td>
+                  <td className="num">{c.attempt}</td>
+                  <td>
+                    <a href={hrefOf({ name: 'editor', id: c.flowId })}>{flowNames.get(c.flowId) ?? 'Flow'}</a>
+                    <span className="muted"> v{c.flowVersion}</span>
+                  </td>
+                  <td>
+                    {c.campaignId ? (
+                      <a href={hrefOf({ name: 'campaign', id: c.campaignId })}>
+                        {campaignName.get(c.campaignId) ?? 'campaign'}
+                      </a>
+                    ) : (
+                      <span className="muted">single call</span>
+                    )}
+                  </td>
+                  <td>
+                    <code>{c.lastDecision?.outcome ?? '—'}</code>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       {cursor && (
         <button

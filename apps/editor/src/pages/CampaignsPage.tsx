@@ -2,7 +2,7 @@ import type { FlowSummary } from '@switchboard/contracts';
 import { useEffect, useState } from 'react';
 import { listFlows } from '../api/flows.js';
 import { allows, usePermissions } from '../api/permissions.js';
-import { formatTime } from '../modules/calls/call-view.js';
+import { formatTime, listTime } from '../modules/calls/call-view.js';
 import { StatusPill } from '../modules/calls/StatusPill.js';
 import { getCampaign, listCampaigns } from '../modules/campaigns/api.js';
 import { CampaignFormPanel } from '../modules/campaigns/CampaignForm.js';
@@ -119,39 +119,43 @@ export function CampaignsPage() {
               : 'No campaigns yet.'}
         </p>
       ) : (
-        <table className="data-table" data-testid="campaigns-table">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Flow</th>
-              <th scope="col">Status</th>
-              <th scope="col">Progress</th>
-              <th scope="col">Created</th>
-            </tr>
-          </thead>
-          <tbody>
-            {campaigns.map((c) => {
-              return (
-                <tr key={c.id} data-testid="campaign-row">
-                  <td>
-                    <a href={hrefOf({ name: 'campaign', id: c.id })}>{c.name}</a>
-                  </td>
-                  <td>
-                    <a href={hrefOf({ name: 'editor', id: c.flowId })}>{flows.get(c.flowId)?.name ?? 'Flow'}</a>
-                    <span className="muted"> v{c.flowVersion}</span>
-                  </td>
-                  <td>
-                    <StatusPill status={c.status} />
-                  </td>
-                  <td className="progress-cell">
-                    <ProgressBar view={counterView(c.counters)} />
-                  </td>
-                  <td>{formatTime(c.createdAt)}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <div className="table-scroll">
+          <table className="data-table" data-testid="campaigns-table">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Flow</th>
+                <th scope="col">Status</th>
+                <th scope="col">Progress</th>
+                <th scope="col">Created</th>
+              </tr>
+            </thead>
+            <tbody>
+              {campaigns.map((c) => {
+                return (
+                  <tr key={c.id} data-testid="campaign-row">
+                    <td>
+                      <a href={hrefOf({ name: 'campaign', id: c.id })}>{c.name}</a>
+                    </td>
+                    <td>
+                      <a href={hrefOf({ name: 'editor', id: c.flowId })}>{flows.get(c.flowId)?.name ?? 'Flow'}</a>
+                      <span className="muted"> v{c.flowVersion}</span>
+                    </td>
+                    <td>
+                      <StatusPill status={c.status} />
+                    </td>
+                    <td className="progress-cell">
+                      <ProgressBar view={counterView(c.counters)} />
+                    </td>
+                    <td className="nowrap" title={formatTime(c.createdAt)}>
+                      {listTime(c.createdAt)}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
       )}
       {cursor && (
         <button

@@ -31,38 +31,40 @@ export function AttemptsPanel({ call }: { call: Call }) {
   return (
     <section aria-label="Attempts" data-testid="call-attempts">
       <h2>Calls to this contact</h2>
-      <table className="data-table compact">
-        <thead>
-          <tr>
-            <th scope="col">Planned for</th>
-            <th scope="col">Attempt</th>
-            <th scope="col">Status</th>
-            <th scope="col">Disposition</th>
-          </tr>
-        </thead>
-        <tbody>
-          {attempts.map((a) => (
-            <tr
-              key={a.id}
-              aria-current={a.id === call.id ? 'true' : undefined}
-              className={a.id === call.id ? 'current-row' : ''}
-            >
-              <td className="nowrap">
-                {a.id === call.id ? (
-                  <strong>{listTime(a.scheduledFor ?? a.createdAt)} (this call)</strong>
-                ) : (
-                  <a href={hrefOf({ name: 'call', id: a.id })}>{listTime(a.scheduledFor ?? a.createdAt)}</a>
-                )}
-              </td>
-              <td className="num">{a.attempt}</td>
-              <td>
-                <StatusPill status={a.status} />
-              </td>
-              <td>{a.disposition?.replace(/_/g, ' ') ?? '—'}</td>
+      <div className="table-scroll">
+        <table className="data-table compact">
+          <thead>
+            <tr>
+              <th scope="col">Planned for</th>
+              <th scope="col">Attempt</th>
+              <th scope="col">Status</th>
+              <th scope="col">Disposition</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {attempts.map((a) => (
+              <tr
+                key={a.id}
+                aria-current={a.id === call.id ? 'true' : undefined}
+                className={a.id === call.id ? 'current-row' : ''}
+              >
+                <td className="nowrap">
+                  {a.id === call.id ? (
+                    <strong>{listTime(a.scheduledFor ?? a.createdAt)} (this call)</strong>
+                  ) : (
+                    <a href={hrefOf({ name: 'call', id: a.id })}>{listTime(a.scheduledFor ?? a.createdAt)}</a>
+                  )}
+                </td>
+                <td className="num">{a.attempt}</td>
+                <td>
+                  <StatusPill status={a.status} />
+                </td>
+                <td>{a.disposition?.replace(/_/g, ' ') ?? '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {partial && <p className="hint">Only the campaign's newest 200 calls were searched.</p>}
     </section>
   );

@@ -8,29 +8,31 @@ type Reason = NonNullable<Call['lastDecision']>['reasons'][number];
 function Reasons({ reasons, testId }: { reasons: readonly Reason[]; testId?: string }) {
   if (reasons.length === 0) return <p className="muted">Every check passed.</p>;
   return (
-    <table className="data-table compact" data-testid={testId}>
-      <thead>
-        <tr>
-          <th scope="col">Check</th>
-          <th scope="col">Code</th>
-          <th scope="col">Why</th>
-        </tr>
-      </thead>
-      <tbody>
-        {reasons.map((r, i) => (
-          <tr key={i}>
-            <td>{r.check}</td>
-            <td>
-              <code>
-                {r.code}
-                {r.subCode ? `/${r.subCode}` : ''}
-              </code>
-            </td>
-            <td>{r.detail}</td>
+    <div className="table-scroll">
+      <table className="data-table compact" data-testid={testId}>
+        <thead>
+          <tr>
+            <th scope="col">Check</th>
+            <th scope="col">Code</th>
+            <th scope="col">Why</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {reasons.map((r, i) => (
+            <tr key={i}>
+              <td>{r.check}</td>
+              <td>
+                <code>
+                  {r.code}
+                  {r.subCode ? `/${r.subCode}` : ''}
+                </code>
+              </td>
+              <td>{r.detail}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 

@@ -96,56 +96,58 @@ export function ContactsTable({
       ) : rows.length === 0 ? (
         <p className="muted">{state ? `No contact is ${state.replace('_', ' ')}.` : `No contacts yet. ${emptyHint}`}</p>
       ) : (
-        <table className="data-table" data-testid="contacts-table">
-          <thead>
-            <tr>
-              <th scope="col">Phone</th>
-              <th scope="col">External id</th>
-              <th scope="col">State</th>
-              <th scope="col">Attempts</th>
-              <th scope="col">Next attempt</th>
-              <th scope="col">Disposition</th>
-              <th scope="col">Reasons</th>
-              <th scope="col">Last call</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((c) => (
-              <tr key={c.id} data-testid="contact-row">
-                <td className="mono nowrap">{c.phone}</td>
-                <td>{c.externalId ?? '—'}</td>
-                <td>
-                  <StatusPill status={c.state} />
-                </td>
-                <td className="num">{c.attempts}</td>
-                <td className="nowrap">{WAITING.has(c.state) ? listTime(c.nextAttemptAt) : '—'}</td>
-                <td>{c.lastDisposition?.replace(/_/g, ' ') ?? '—'}</td>
-                <td>
-                  {c.reasons.length === 0 ? (
-                    '—'
-                  ) : (
-                    <ul className="reasons">
-                      {c.reasons.map((r, i) => (
-                        <li key={i}>
-                          <code>{r}</code>
-                        </li>
-                      ))}
-                    </ul>
-                  )}
-                </td>
-                <td>
-                  {c.lastCallId ? (
-                    <a href={hrefOf({ name: 'call', id: c.lastCallId })} data-testid="contact-call">
-                      {c.lastStatus?.replace(/_/g, ' ') ?? 'Open'}
-                    </a>
-                  ) : (
-                    '—'
-                  )}
-                </td>
+        <div className="table-scroll">
+          <table className="data-table" data-testid="contacts-table">
+            <thead>
+              <tr>
+                <th scope="col">Phone</th>
+                <th scope="col">External id</th>
+                <th scope="col">State</th>
+                <th scope="col">Attempts</th>
+                <th scope="col">Next attempt</th>
+                <th scope="col">Disposition</th>
+                <th scope="col">Reasons</th>
+                <th scope="col">Last call</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {rows.map((c) => (
+                <tr key={c.id} data-testid="contact-row">
+                  <td className="mono nowrap">{c.phone}</td>
+                  <td>{c.externalId ?? '—'}</td>
+                  <td>
+                    <StatusPill status={c.state} />
+                  </td>
+                  <td className="num">{c.attempts}</td>
+                  <td className="nowrap">{WAITING.has(c.state) ? listTime(c.nextAttemptAt) : '—'}</td>
+                  <td>{c.lastDisposition?.replace(/_/g, ' ') ?? '—'}</td>
+                  <td>
+                    {c.reasons.length === 0 ? (
+                      '—'
+                    ) : (
+                      <ul className="reasons">
+                        {c.reasons.map((r, i) => (
+                          <li key={i}>
+                            <code>{r}</code>
+                          </li>
+                        ))}
+                      </ul>
+                    )}
+                  </td>
+                  <td>
+                    {c.lastCallId ? (
+                      <a href={hrefOf({ name: 'call', id: c.lastCallId })} data-testid="contact-call">
+                        {c.lastStatus?.replace(/_/g, ' ') ?? 'Open'}
+                      </a>
+                    ) : (
+                      '—'
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       {cursor && (
         <button

@@ -244,38 +244,40 @@ function ImportResult({ answer, rejected }: { answer: ContactImportResult; rejec
           : '.'}
       </p>
       {rejected.length > 0 && (
-        <table className="data-table" data-testid="rejected-rows">
-          <caption>Rejected rows</caption>
-          <thead>
-            <tr>
-              <th
-                scope="col"
-                title="The line of the file (the header is line 1), as a text editor or spreadsheet numbers it"
-              >
-                Line
-              </th>
-              <th scope="col">Column</th>
-              <th scope="col">Value</th>
-              <th scope="col">Problem</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rejected.map((r, i) => (
-              <tr key={`${r.row}-${r.field}-${i}`} data-testid="rejected-row">
-                <td className="num" title={`data row ${r.row}`}>
-                  {r.line ?? `row ${r.row}`}
-                </td>
-                <td>
-                  <code>{r.column ?? r.field}</code>
-                </td>
-                <td className="mono">
-                  {r.value === null ? '—' : r.value === '' ? <span className="muted">(empty)</span> : r.value}
-                </td>
-                <td>{r.message}</td>
+        <div className="table-scroll">
+          <table className="data-table" data-testid="rejected-rows">
+            <caption>Rejected rows</caption>
+            <thead>
+              <tr>
+                <th
+                  scope="col"
+                  title="The line of the file (the header is line 1), as a text editor or spreadsheet numbers it"
+                >
+                  Line
+                </th>
+                <th scope="col">Column</th>
+                <th scope="col">Value</th>
+                <th scope="col">Problem</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {rejected.map((r, i) => (
+                <tr key={`${r.row}-${r.field}-${i}`} data-testid="rejected-row">
+                  <td className="num" title={`data row ${r.row}`}>
+                    {r.line ?? `row ${r.row}`}
+                  </td>
+                  <td>
+                    <code>{r.column ?? r.field}</code>
+                  </td>
+                  <td className="mono">
+                    {r.value === null ? '—' : r.value === '' ? <span className="muted">(empty)</span> : r.value}
+                  </td>
+                  <td>{r.message}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </div>
   );
