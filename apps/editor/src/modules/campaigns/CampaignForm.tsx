@@ -55,7 +55,11 @@ function Row({
         'aria-invalid': messages.length > 0,
         ...(messages.length ? { 'aria-describedby': `${id}-error` } : {}),
       })}
-      {hint && <span className="hint">{hint}</span>}
+      {hint && (
+        <span className="hint" data-testid={`hint-${field}`}>
+          {hint}
+        </span>
+      )}
       {messages.length > 0 && (
         <span className="field-error" id={`${id}-error`} data-testid={`error-${field}`}>
           {messages.join('; ')}
