@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,8 +60,9 @@ async function waitSaved(): Promise<void> {
 describe('the flow editor in a browser', () => {
   beforeAll(async () => {
     const executablePath = ensureChromium();
-    rmSync(ARTIFACTS, { recursive: true, force: true });
+    // only this test's screenshots: artifacts/campaigns/ belongs to campaigns.browser-spec.ts
     mkdirSync(ARTIFACTS, { recursive: true });
+    for (const file of readdirSync(ARTIFACTS)) if (file.endsWith('.png')) rmSync(join(ARTIFACTS, file));
     servers = await startServers();
     profile = mkdtempSync(join(tmpdir(), 'switchboard-chromium-'));
     context = await chromium.launchPersistentContext(profile, {
