@@ -103,15 +103,16 @@ async function consent(phone: string, organization: string): Promise<void> {
 }
 
 async function signIn(email: string, password: string): Promise<void> {
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
+  // exact: "voicemail" (a retry checkbox of the campaign form) contains "email"
+  await page.getByRole('button', { name: 'Sign in' }).waitFor();
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: 'Flows' }).waitFor();
 }
 
 async function signOutAndIn(email: string, password: string): Promise<void> {
   await page.getByRole('button', { name: 'Sign out' }).click();
-  await page.getByLabel('Email').waitFor();
   await signIn(email, password);
 }
 
@@ -272,7 +273,8 @@ describe('campaigns in a browser', () => {
     // the number without consent is blocked, with the gate's reason
     await expect.poll(() => contactState(NO_CONSENT), { timeout: 15_000 }).toBe('blocked');
     expect(await contactRow(NO_CONSENT).textContent()).toContain('NO_CONSENT');
-    expect(await page.getByTestId('blocked-by-reason').textContent()).toContain('NO_CONSENT');
+    // the counters are read just before the contacts: they may show the block a poll later
+    await expect.poll(() => text('blocked-by-reason'), { timeout: 15_000 }).toContain('NO_CONSENT');
     await shot('campaign-running');
 
     // a call cancelled behind the page's back: the counters and the contacts table move together,
@@ -310,8 +312,9 @@ describe('campaigns in a browser', () => {
     const row = page.getByTestId('campaigns-table').locator('tr', { hasText: 'Spring reminders' });
     await row.waitFor();
     expect(await row.textContent()).toContain('running');
-    expect(await row.textContent()).toContain('Appointment reminder');
     expect(await row.textContent()).toContain('v1');
+    // the flow's name comes from the flows list, read beside the campaigns
+    await expect.poll(() => row.textContent()).toContain('Appointment reminder');
     await shot('campaigns-list');
 
     // the calls of the campaign (the paused one and its re-plan are both kept)
@@ -341,8 +344,9 @@ describe('campaigns in a browser', () => {
     await contactRow(CONSENTED).getByTestId('contact-call').click();
     await page.getByTestId('call-attempts').waitFor();
     expect(await page.getByTestId('call-attempts').locator('tbody tr').count()).toBe(2);
-    expect(await text('call-outcome')).toBe('ALLOWED');
-    expect(await page.getByTestId('call-cancel').isVisible()).toBe(true);
+    // allowed, or deferred to the calling window when the test runs at night in New York
+    expect(await text('call-outcome')).toMatch(/^(ALLOWED|DEFERRED)$/);
+    await page.getByTestId('call-cancel').waitFor();
     await shot('call-replanned');
 
     // an operator runs campaigns but sees numbers masked; the caller ids offered to them are masked too
