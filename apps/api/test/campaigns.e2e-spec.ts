@@ -220,6 +220,10 @@ describe('campaigns: /v1/campaigns, contacts, planning, pacing, retries', () => 
     }
     expect(await campaignRows(a)).toBe(before);
 
+    // an operator reads the organisation's own caller ids whole: it must send one to create a campaign
+    const callerIds = await http().get('/v1/caller-ids').set('authorization', a.bearer('operator')).expect(200);
+    expect((callerIds.body.items as Json[]).map((c) => c.phone)).toEqual([CALLER_ID]);
+
     // a viewer reads but does not create
     await http().post('/v1/campaigns').set('authorization', a.bearer('viewer')).send(campaignBody()).expect(403);
     // two campaigns, one page each

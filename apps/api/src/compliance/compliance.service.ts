@@ -23,7 +23,7 @@ import { ComplianceGateService } from './compliance-gate.service.js';
 import { ComplianceRepository, type DecisionRow } from './compliance.repository.js';
 import { seesNumbers } from './consents.service.js';
 import { DecisionLogService } from './decision-log.service.js';
-import { optionalPhone, requirePhone, shownPhone } from './phone.js';
+import { optionalPhone, requirePhone } from './phone.js';
 
 const E164_IN_TEXT = /\+1\d{10}/g;
 
@@ -236,10 +236,11 @@ export class ComplianceService {
       limit: query.limit,
       after: decodeCursor(query.cursor),
     });
-    const full = seesNumbers(principal);
+    // the organisation's own lines, not a callee's personal data: shown whole to whoever may list
+    // them, since placing a call or creating a campaign needs the full number
     return toPage(rows, query.limit, (row) => ({
       id: row.id,
-      phone: shownPhone(row.phoneE164, full),
+      phone: row.phoneE164,
       verifiedOwned: row.verifiedOwned,
       label: row.label,
       createdAt: row.createdAt.toISOString(),
