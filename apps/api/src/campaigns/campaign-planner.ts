@@ -12,6 +12,13 @@ import { firstInWindow, insideIn, type OperatorWindow } from './operator-window.
 
 /** Contacts planned together: one gate batch, one INSERT, one addBulk. */
 export const PLAN_BATCH = 1_000;
+/**
+ * Calls written by one planning pass between refreshes of the `calls` table's statistics. Without
+ * them, right after a large plan Postgres believes almost no call waits, and the calls reconciler's
+ * page of waiting calls becomes a full scan and sort (60–80 ms a page, 195 pages a pass at 100,000:
+ * 80 % of a Postgres core for as long as the calls wait).
+ */
+const ANALYZE_CALLS_EVERY = 20_000;
 /** Window and gate are asked in turn until they agree on an instant; past this, the contact expires. */
 const MAX_ROUNDS = 8;
 const MINUTE = 60_000;
@@ -92,6 +99,7 @@ export class CampaignPlanner {
     const summary: PlanSummary = { queued: 0, scheduled: 0, blocked: 0, expired: 0 };
     const ids = only ?? (await this.repository.pendingContactIds(campaign.id));
     let writing: Promise<PlannedContact[] | null> | null = null;
+    let callsWritten = 0;
     /** Waits for the batch being written; false when the campaign stopped running meanwhile. */
     const settle = async (): Promise<boolean> => {
       if (!writing) return true;
@@ -99,6 +107,11 @@ export class CampaignPlanner {
       writing = null;
       if (written === null) return false;
       for (const planned of written) summary[planned.state] += 1;
+      const before = callsWritten;
+      callsWritten += written.filter((planned) => planned.call !== null).length;
+      if (Math.floor(callsWritten / ANALYZE_CALLS_EVERY) > Math.floor(before / ANALYZE_CALLS_EVERY)) {
+        await this.repository.refreshCallStatistics();
+      }
       return true;
     };
     try {

@@ -284,6 +284,11 @@ export class CampaignsRepository {
     }));
   }
 
+  /** ANALYZE calls: a plan writes calls faster than autovacuum's statistics follow. */
+  async refreshCallStatistics(): Promise<void> {
+    await this.dataSource.query(`ANALYZE calls`);
+  }
+
   /** The ids of the campaign's pending contacts, in id order (what a planning pass goes through). */
   async pendingContactIds(campaignId: string): Promise<string[]> {
     const rows = await this.dataSource.query<Array<{ id: string }>>(
