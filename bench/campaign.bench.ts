@@ -1,7 +1,8 @@
 /**
  * A campaign of 100,000 contacts imported, gated and scheduled through the HTTP API (goal ≤ 60 s).
  *
- *   npm run bench -- campaign [--contacts N] [--per-minute N]
+ *   npm run bench -- campaign [--contacts N] [--per-minute N] [--breakdown] [--profile] [--idle S]
+ *                             [--api-env NAME=VALUE …]
  *
  * The API is built and runs in a worker thread (bench/lib/api-thread.ts: a throwaway database, an
  * organisation, a designer+operator+compliance API key). Set-up, not timed: an owned caller id, the
@@ -21,7 +22,10 @@
  * `GET /v1/campaigns/:id`), the blocks are exactly the numbers of the kinds the gate blocks, one
  * job in Redis per planned call, one logged decision per gated contact at least. Prints the phases
  * (seconds, rows/s), memory (peak RSS of the bench process, peak heap of the API thread), the
- * database size, and PASS/FAIL against the goal.
+ * database size, and PASS/FAIL against the goal. `--breakdown` sums the wall time of the planner's
+ * steps, `--profile` samples the API thread during the start, `--idle S` then measures S seconds of
+ * the API's background work while the planned calls wait. `--api-env` sets the API's configuration
+ * (e.g. `CALL_RECONCILE_INTERVAL_MS=0` to see what the calls reconciler costs the start).
  *
  * The queues (in the shared Redis, under the throwaway database's prefix) are removed and the
  * database dropped at the end, on failure and on Ctrl-C. Exits 0 unless the bench could not run
@@ -34,11 +38,13 @@ import { cpuSince, cpuSnapshot, describeCpu } from './lib/cpu.js';
 import { FIXTURES_PLUGIN } from './lib/fixtures.js';
 import { callJobCounts, removeQueues } from './lib/queues.js';
 import { PROFILER_PLUGIN, type ProfileSummary, printProfile } from './lib/profile.js';
-import { numberArg, printTable } from './lib/report.js';
+import { apiEnvArgs, numberArg, printTable } from './lib/report.js';
 
 const CONTACTS = numberArg('--contacts', 100_000);
 const PROFILE = process.argv.includes('--profile');
 const BREAKDOWN = process.argv.includes('--breakdown');
+/** --idle S: after the checks, S seconds with nothing asked of the API (its background loops only) */
+const IDLE_S = process.argv.includes('--idle') ? numberArg('--idle', 30) : 0;
 const PER_MINUTE = numberArg('--per-minute', 1_000);
 const GOAL_S = 60;
 const CALLER_ID = '+12125550199';
@@ -286,6 +292,7 @@ async function main(): Promise<void> {
     })());
   onInterrupt(cleanup);
   api = await startApiThread({
+    env: apiEnvArgs(),
     roles: ['designer', 'operator', 'compliance'],
     imports: {
       pg: 'pg',
@@ -503,6 +510,15 @@ async function main(): Promise<void> {
         ['CPU during the start', describeCpu(startCpu)],
       ],
     );
+    if (IDLE_S > 0) {
+      // what the API costs while the planned calls wait: the calls reconciler pages through every
+      // queued and scheduled call (and asks Redis for its job) every CALL_RECONCILE_INTERVAL_MS
+      const idleBefore = cpuSnapshot();
+      await new Promise((resolve) => setTimeout(resolve, IDLE_S * 1000));
+      console.log(
+        `\nidle for ${IDLE_S} s with ${count(plannedCalls)} calls waiting: ${describeCpu(cpuSince(idleBefore))}`,
+      );
+    }
     if (BREAKDOWN) {
       console.log();
       const startMs = startedCampaign.seconds * 1000;

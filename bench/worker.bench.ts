@@ -1,7 +1,7 @@
 /**
  * Simulated calls completed per second by ONE call worker, and each call's claim → complete time.
  *
- *   npm run bench -- worker [--calls N] [--concurrency N] [--profile]
+ *   npm run bench -- worker [--calls N] [--concurrency N] [--profile] [--api-env NAME=VALUE …]
  *
  * The API is built and runs in a worker thread (bench/lib/api-thread.ts) with a WORKER_TOKEN; the
  * call worker is the built agent (`apps/agent/dist/main.js`) as a child process — the process
@@ -37,7 +37,7 @@ import { FIXTURES_PLUGIN } from './lib/fixtures.js';
 import { PROFILER_PLUGIN, type ProfileSummary, printProfile } from './lib/profile.js';
 import { call } from './lib/load.js';
 import { redisUrl, removeQueues } from './lib/queues.js';
-import { numberArg, percentile, printTable } from './lib/report.js';
+import { apiEnvArgs, numberArg, percentile, printTable } from './lib/report.js';
 
 const CALLS = numberArg('--calls', 1_000);
 const CONCURRENCY = numberArg('--concurrency', 2);
@@ -193,7 +193,7 @@ async function main(): Promise<void> {
   onInterrupt(cleanup);
   api = await startApiThread({
     roles: ['designer', 'operator', 'compliance'],
-    env: { WORKER_TOKEN: workerToken },
+    env: { ...apiEnvArgs(), WORKER_TOKEN: workerToken },
     imports: { pg: 'pg' },
     plugin: PLUGIN,
   });

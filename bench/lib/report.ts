@@ -31,6 +31,19 @@ export function numberArg(flag: string, fallback: number): number {
   return value;
 }
 
+/** Every `--api-env NAME=VALUE`: settings of the API under test, on top of the bench's own. */
+export function apiEnvArgs(): Record<string, string> {
+  const env: Record<string, string> = {};
+  process.argv.forEach((arg, i) => {
+    if (arg !== '--api-env') return;
+    const pair = process.argv[i + 1] ?? '';
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new Error('--api-env takes NAME=VALUE');
+    env[pair.slice(0, at)] = pair.slice(at + 1);
+  });
+  return env;
+}
+
 /** The q-quantile (0..1) of ascending values (nearest rank). */
 export function percentile(sorted: ArrayLike<number>, q: number): number {
   if (sorted.length === 0) return Number.NaN;
