@@ -42,6 +42,8 @@ export async function createTestApp({
     DATABASE_URL: inject('databaseUrl'),
     REDIS_URL: process.env.REDIS_URL,
     LOG_LEVEL: 'silent',
+    // the campaign sweeper would plan other test files' campaigns: a test calls sweep() itself
+    CAMPAIGN_SWEEP_INTERVAL_MS: '0',
     ...env,
   });
   const logger = logs ? createLogger({ level: 'info', destination: logs }) : undefined;

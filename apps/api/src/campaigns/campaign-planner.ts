@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { defaultRuleSet } from '@switchboard/compliance';
 import { CallsClock } from '../calls/calls.clock.js';
@@ -79,7 +79,12 @@ function decisionJson(decision: GateDecision): Record<string, unknown> {
  * endAt the contact expires; a block ends it blocked (its call row kept, status blocked).
  */
 @Injectable()
-export class CampaignPlanner {
+export class CampaignPlanner implements OnModuleDestroy {
+  /** background passes in progress in this process, by campaign (another request joins them) */
+  private readonly background = new Map<string, { again: boolean; done: Promise<void> }>();
+  /** set at shutdown: passes stop between batches (what is left stays pending for the sweeper) */
+  private stopping = false;
+
   constructor(
     private readonly repository: CampaignsRepository,
     private readonly gate: ComplianceGateService,
@@ -95,9 +100,9 @@ export class CampaignPlanner {
    * allocated as if one by one). The ids are read once up front: paging through the pending
    * contacts would re-read the ones still pending on every page (quadratic on 100,000).
    */
-  async planPending(campaign: CampaignEntity, only?: string[]): Promise<PlanSummary> {
+  async planPending(campaign: CampaignEntity, only?: string[], limit = Infinity): Promise<PlanSummary> {
     const summary: PlanSummary = { queued: 0, scheduled: 0, blocked: 0, expired: 0 };
-    const ids = only ?? (await this.repository.pendingContactIds(campaign.id));
+    const ids = (only ?? (await this.repository.pendingContactIds(campaign.id))).slice(0, limit);
     let writing: Promise<PlannedContact[] | null> | null = null;
     let callsWritten = 0;
     /** Waits for the batch being written; false when the campaign stopped running meanwhile. */
@@ -115,7 +120,7 @@ export class CampaignPlanner {
       return true;
     };
     try {
-      for (let from = 0; from < ids.length; from += PLAN_BATCH) {
+      for (let from = 0; from < ids.length && !this.stopping; from += PLAN_BATCH) {
         const batch = await this.repository.pendingContacts(campaign.id, ids.slice(from, from + PLAN_BATCH));
         if (batch.length === 0) continue;
         const now = this.clock.now();
@@ -133,6 +138,43 @@ export class CampaignPlanner {
       // a failure while gating: the batch being written finishes before the error goes up
       if (writing) await (writing as Promise<unknown>).catch(() => undefined);
     }
+  }
+
+  /** Shutdown: background passes end after their current batch; the rest waits for the sweeper. */
+  async onModuleDestroy(): Promise<void> {
+    this.stopping = true;
+    await Promise.all([...this.background.values()].map((entry) => entry.done));
+  }
+
+  /**
+   * Plans the campaign's pending contacts after the request that asked for it has answered (a
+   * large start, resume or upload). One pass per campaign at a time in this process; a request
+   * during a pass runs one more after it. Not durable by itself: if the process dies, the
+   * campaign sweeper plans what was left pending.
+   */
+  planInBackground(campaignId: string): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    const running = this.background.get(campaignId);
+    if (running) {
+      running.again = true;
+      return running.done;
+    }
+    const entry = { again: true, done: Promise.resolve() };
+    entry.done = (async () => {
+      while (entry.again) {
+        entry.again = false;
+        try {
+          const campaign = await this.repository.findByIdAny(campaignId);
+          if (campaign?.status !== 'running') return;
+          const summary = await this.planPending(campaign);
+          this.logger.info({ campaignId, ...summary }, 'campaign contacts planned in the background');
+        } catch (error) {
+          this.logger.error({ err: error, campaignId }, 'background planning failed: the campaign sweeper retries');
+        }
+      }
+    })().finally(() => this.background.delete(campaignId));
+    this.background.set(campaignId, entry);
+    return entry.done;
   }
 
   /** Writes and enqueues one gated batch; null when the campaign is not running any more (nothing written). */

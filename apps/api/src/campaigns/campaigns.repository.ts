@@ -170,6 +170,36 @@ export class CampaignsRepository {
    * Asked at the end of every attempt: EXISTS stops at the first row, where counting read them all
    * (80 ms at 100,000 contacts, against 0.03 ms while open contacts remain).
    */
+  /**
+   * Running campaigns with a contact pending for more than `settleSeconds`: in a running campaign
+   * a contact is pending only until a planner picks it up, so these were left behind (a process
+   * that died while planning, a failed re-plan after an attempt).
+   */
+  async runningWithLeftBehind(settleSeconds: number): Promise<string[]> {
+    const rows = await this.dataSource.query<Array<{ id: string }>>(
+      `SELECT c.id FROM campaigns c
+        WHERE c.status = 'running'
+          AND EXISTS (SELECT 1 FROM campaign_contacts ct
+                       WHERE ct.campaign_id = c.id AND ct.state = 'pending'
+                         AND ct.updated_at < now() - make_interval(secs => $1))`,
+      [settleSeconds],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /** Running campaigns whose every contact is final (their completion was missed). */
+  async runningAllFinal(): Promise<string[]> {
+    const rows = await this.dataSource.query<Array<{ id: string }>>(
+      `SELECT c.id FROM campaigns c
+        WHERE c.status = 'running'
+          AND EXISTS (SELECT 1 FROM campaign_contacts ct WHERE ct.campaign_id = c.id)
+          AND NOT EXISTS (SELECT 1 FROM campaign_contacts ct
+                           WHERE ct.campaign_id = c.id AND ct.state = ANY($1::text[]))`,
+      [[...OPEN_STATES]],
+    );
+    return rows.map((row) => row.id);
+  }
+
   async allContactsFinal(campaignId: string): Promise<boolean> {
     const [row] = await this.dataSource.query<Array<{ any: boolean; open: boolean }>>(
       `SELECT EXISTS (SELECT 1 FROM campaign_contacts WHERE campaign_id = $1) AS any,

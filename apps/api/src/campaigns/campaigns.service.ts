@@ -29,7 +29,9 @@ import { ROOT_LOGGER } from '../common/logging/app-logger.service.js';
 import { decodeCursor, toPage } from '../common/pagination/cursor.js';
 import { FlowsService } from '../flows/flows.service.js';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
-import { CampaignPlanner } from './campaign-planner.js';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import { CampaignPlanner, type PlanSummary } from './campaign-planner.js';
 import type { CampaignEntity } from './campaign.entity.js';
 import { CampaignsRepository, type ContactRow } from './campaigns.repository.js';
 import { CampaignError } from './campaigns.errors.js';
@@ -64,6 +66,7 @@ export class CampaignsService implements OnModuleInit {
     private readonly clock: CallsClock,
     private readonly activity: ActivityService,
     private readonly webhooks: WebhooksService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -158,10 +161,9 @@ export class CampaignsService implements OnModuleInit {
     if ((await this.repository.countContacts(campaign.id)) === 0) throw CampaignError.noContacts(id);
     const running = await this.repository.transition(id, ['draft'], 'running', { started: true });
     if (!running) throw await this.wrongStatus(principal, id, 'start', ['draft']);
-    const summary = await this.planner.planPending(running);
+    const summary = await this.plan(running);
     await this.record(principal, 'campaign.started', running, { ...summary });
     this.logger.info({ campaignId: id, ...summary }, 'campaign started');
-    await this.completeIfDone(running.id);
     return this.get(principal, id);
   }
 
@@ -181,9 +183,8 @@ export class CampaignsService implements OnModuleInit {
     await this.require(principal, id);
     const running = await this.repository.transition(id, ['paused'], 'running');
     if (!running) throw await this.wrongStatus(principal, id, 'resume', ['paused']);
-    const summary = await this.planner.planPending(running);
+    const summary = await this.plan(running);
     await this.record(principal, 'campaign.resumed', running, { ...summary });
-    await this.completeIfDone(running.id);
     return this.get(principal, id);
   }
 
@@ -217,7 +218,7 @@ export class CampaignsService implements OnModuleInit {
       rejected: parsed.rejected.length,
     });
     const current = await this.repository.findByIdAny(id);
-    if (current?.status === 'running' && added > 0) await this.planner.planPending(current);
+    if (current?.status === 'running' && added > 0) await this.plan(current);
     return { received: parsed.received, added, merged, rejected: parsed.rejected };
   }
 
@@ -309,11 +310,30 @@ export class CampaignsService implements OnModuleInit {
     await this.completeIfDone(campaign.id);
   }
 
-  /** A running campaign whose every contact is done becomes completed (and says so by webhook). */
-  private async completeIfDone(campaignId: string): Promise<void> {
-    if (!(await this.repository.allContactsFinal(campaignId))) return;
+  /**
+   * Plans a running campaign's pending contacts: up to CAMPAIGN_INLINE_PLAN_LIMIT (10,000: about 4 s)
+   * within the request (the
+   * answer's counters show them planned), the rest in the background (counted `pending` until
+   * then; the sweeper takes over if this process dies). Then completes it if nothing is left.
+   */
+  private async plan(campaign: CampaignEntity): Promise<PlanSummary & { background: boolean }> {
+    const limit = this.config.calls.campaignInlinePlanLimit;
+    const summary = await this.planner.planPending(campaign, undefined, limit);
+    const planned = summary.queued + summary.scheduled + summary.blocked + summary.expired;
+    const background = planned >= limit;
+    if (background) {
+      void this.planner.planInBackground(campaign.id).then(() => this.completeIfDone(campaign.id));
+    } else {
+      await this.completeIfDone(campaign.id);
+    }
+    return { ...summary, background };
+  }
+
+  /** A running campaign whose every contact is done becomes completed (and says so by webhook); true when it did. */
+  async completeIfDone(campaignId: string): Promise<boolean> {
+    if (!(await this.repository.allContactsFinal(campaignId))) return false;
     const completed = await this.repository.transition(campaignId, ['running'], 'completed', { finished: true });
-    if (!completed) return;
+    if (!completed) return false;
     const counters = await this.counters(campaignId);
     this.logger.info({ campaignId, counters }, 'campaign completed');
     await this.activity.record({
@@ -329,6 +349,7 @@ export class CampaignsService implements OnModuleInit {
       name: completed.name,
       counters,
     });
+    return true;
   }
 
   // ------------------------------------------------------------------ helpers

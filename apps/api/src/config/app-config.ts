@@ -44,6 +44,15 @@ export const AppConfigSchema = z.object({
   CALL_SWEEP_INTERVAL_MS: optional(z.coerce.number().int().min(0).default(5_000)),
   /** How often queued and scheduled calls are checked for their job (ms); 0 turns the reconciler off. */
   CALL_RECONCILE_INTERVAL_MS: optional(z.coerce.number().int().min(0).default(10_000)),
+  /**
+   * How often the reconciler checks every waiting call rather than those changed since its last pass
+   * (ms): the safety net for a job lost without a sign; 0: only at start-up and when Redis lost data.
+   */
+  CALL_RECONCILE_FULL_INTERVAL_MS: optional(z.coerce.number().int().min(0).default(600_000)),
+  /** How often running campaigns are checked for contacts left unplanned (ms); 0 turns it off. */
+  CAMPAIGN_SWEEP_INTERVAL_MS: optional(z.coerce.number().int().min(0).default(15_000)),
+  /** Contacts planned within a start/resume/upload request; the rest are planned in the background. */
+  CAMPAIGN_INLINE_PLAN_LIMIT: optional(z.coerce.number().int().min(1).max(100_000).default(10_000)),
   /** Tries of a call job whose claim fails for a transient reason, the first included. */
   CALL_JOB_ATTEMPTS: optional(z.coerce.number().int().min(1).max(50).default(8)),
   /** The first back-off of a retried call job (ms), doubled each time. */
@@ -99,6 +108,12 @@ export interface AppConfig {
     leaseSeconds: number;
     sweepIntervalMs: number;
     reconcileIntervalMs: number;
+    /** every waiting call is checked this often (the other passes check what changed) */
+    reconcileFullIntervalMs: number;
+    /** running campaigns' contacts left pending (a crash mid-plan) are planned again this often */
+    campaignSweepIntervalMs: number;
+    /** contacts planned within a request before the rest go to the background */
+    campaignInlinePlanLimit: number;
     jobAttempts: number;
     jobBackoffMs: number;
   };
@@ -144,6 +159,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       leaseSeconds: values.CALL_LEASE_SECONDS,
       sweepIntervalMs: values.CALL_SWEEP_INTERVAL_MS,
       reconcileIntervalMs: values.CALL_RECONCILE_INTERVAL_MS,
+      reconcileFullIntervalMs: values.CALL_RECONCILE_FULL_INTERVAL_MS,
+      campaignSweepIntervalMs: values.CAMPAIGN_SWEEP_INTERVAL_MS,
+      campaignInlinePlanLimit: values.CAMPAIGN_INLINE_PLAN_LIMIT,
       jobAttempts: values.CALL_JOB_ATTEMPTS,
       jobBackoffMs: values.CALL_JOB_BACKOFF_MS,
     },
