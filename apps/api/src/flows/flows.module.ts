@@ -4,6 +4,7 @@ import { FlowTemplatesController, FlowsController } from './flows.controller.js'
 import { FlowsClock } from './flows.clock.js';
 import { FlowsRepository } from './flows.repository.js';
 import { FlowsService } from './flows.service.js';
+import { PublishedVersionCache } from './published-version-cache.js';
 
 /**
  * Flows: drafts, immutable versions, checks, scenario runs, import/export and templates.
@@ -16,6 +17,7 @@ import { FlowsService } from './flows.service.js';
     FlowsRepository,
     FlowsService,
     FlowsClock,
+    PublishedVersionCache,
     FlowTemplateCatalog,
     { provide: FLOW_TEMPLATES_DIR, useFactory: () => defaultTemplatesDir() },
   ],

@@ -201,6 +201,33 @@ export class FlowsRepository {
       .execute();
   }
 
+  /**
+   * The flow's latest version number (null: never published), or undefined when there is no such
+   * flow (unknown, another organisation's, or deleted). One light read for the features that pin a
+   * published version: the flow row is mutable (publish, delete), its versions are not.
+   */
+  async findLatestVersionNumber(organizationId: string, id: string): Promise<number | null | undefined> {
+    const rows = await this.manager.query<Array<{ latest_version: number | null }>>(
+      `SELECT latest_version FROM flows WHERE id = $1 AND organization_id = $2 AND deleted_at IS NULL`,
+      [id, organizationId],
+    );
+    return rows[0] === undefined ? undefined : rows[0].latest_version;
+  }
+
+  /** A version's document and its stored size, or null (plain SQL: the hot path of POST /v1/calls). */
+  async findVersionDocument(
+    organizationId: string,
+    flowId: string,
+    number: number,
+  ): Promise<{ document: Record<string, unknown>; bytes: number } | null> {
+    const rows = await this.manager.query<Array<{ document: Record<string, unknown>; bytes: number }>>(
+      `SELECT document, octet_length(document::text) AS bytes FROM flow_versions
+        WHERE organization_id = $1 AND flow_id = $2 AND number = $3`,
+      [organizationId, flowId, number],
+    );
+    return rows[0] ?? null;
+  }
+
   findVersion(organizationId: string, flowId: string, number: number): Promise<FlowVersionEntity | null> {
     return this.manager.findOne(FlowVersionEntity, { where: { organizationId, flowId, number } });
   }

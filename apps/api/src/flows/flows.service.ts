@@ -46,6 +46,7 @@ import { FlowTemplateCatalog } from './flow-templates.js';
 import { FlowsClock } from './flows.clock.js';
 import { FlowError } from './flows.errors.js';
 import { type FlowListRow, type FlowVersionRow, FlowsRepository } from './flows.repository.js';
+import { PublishedVersionCache } from './published-version-cache.js';
 
 export interface ResolvedFlowDocument {
   /** the parsed flow (defaults applied), free of errors */
@@ -78,6 +79,7 @@ export class FlowsService {
     private readonly templates: FlowTemplateCatalog,
     private readonly activity: ActivityService,
     private readonly clock: FlowsClock,
+    private readonly versions: PublishedVersionCache,
   ) {}
 
   // ------------------------------------------------------------------ drafts
@@ -411,22 +413,19 @@ export class FlowsService {
     requested: number | undefined,
     errors: PublishedFlowErrors,
   ): Promise<{ document: FlowDocument; version: number }> {
-    try {
-      let version = requested;
-      if (version === undefined) {
-        const flow = await this.get(principal, flowId);
-        if (flow.latestVersion === null) throw errors.flowNotPublished(flowId);
-        version = flow.latestVersion;
-      }
-      const resolved = await this.resolveDocument(principal.organizationId, flowId, version);
-      return { document: resolved.document, version };
-    } catch (error) {
-      if (error instanceof FlowError && error.code === 'FLOW_NOT_FOUND') throw errors.flowNotFound(flowId);
-      if (error instanceof FlowError && error.code === 'FLOW_VERSION_NOT_FOUND') {
-        throw errors.versionNotFound(flowId, requested ?? 0);
-      }
-      throw error;
-    }
+    // the flow row is read every time (it may have been deleted, or published again); the
+    // version's document is immutable and comes from the cache once read
+    const organizationId = principal.organizationId;
+    const latest = await this.flows.findLatestVersionNumber(organizationId, flowId);
+    if (latest === undefined) throw errors.flowNotFound(flowId);
+    const version = requested ?? latest;
+    if (version === null) throw errors.flowNotPublished(flowId);
+    const cached = this.versions.get(organizationId, flowId, version);
+    if (cached) return { document: cached, version };
+    const row = await this.flows.findVersionDocument(organizationId, flowId, version);
+    if (!row) throw errors.versionNotFound(flowId, requested ?? 0);
+    const document = row.document as unknown as FlowDocument;
+    return { document: this.versions.set(organizationId, flowId, version, document, row.bytes), version };
   }
 
   async resolveDocument(
