@@ -5,6 +5,9 @@ import type { Role } from '../common/auth/principal.js';
 import type { CursorPosition } from '../common/pagination/cursor.js';
 import { ApiKeyEntity } from './api-key.entity.js';
 
+/** An API key as authentication sees it. */
+export type ApiKeyCredential = Pick<ApiKeyEntity, 'id' | 'organizationId' | 'name' | 'roles' | 'revokedAt'>;
+
 export interface NewApiKey {
   organizationId: string;
   name: string;
@@ -22,8 +25,15 @@ export class ApiKeysRepository {
     return (manager ?? this.dataSource.manager).getRepository(ApiKeyEntity);
   }
 
-  findByKeyHash(keyHash: string): Promise<ApiKeyEntity | null> {
-    return this.repo().findOneBy({ keyHash });
+  /** What authentication needs of the key with this hash (plain SQL: it runs on every request). */
+  async findCredentialByKeyHash(keyHash: string): Promise<ApiKeyCredential | null> {
+    const rows = await this.dataSource.query<
+      Array<{ id: string; organization_id: string; name: string; roles: Role[]; revoked_at: Date | null }>
+    >(`SELECT id, organization_id, name, roles, revoked_at FROM api_keys WHERE key_hash = $1`, [keyHash]);
+    const row = rows[0];
+    return row
+      ? { id: row.id, organizationId: row.organization_id, name: row.name, roles: row.roles, revokedAt: row.revoked_at }
+      : null;
   }
 
   findInOrganization(organizationId: string, id: string, manager?: EntityManager): Promise<ApiKeyEntity | null> {
