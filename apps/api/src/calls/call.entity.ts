@@ -11,6 +11,10 @@ import { OrganizationEntity } from '../organizations/organization.entity.js';
 @Index('idx_calls_list', ['organizationId', 'createdAt', 'id'])
 @Index('idx_calls_status', ['organizationId', 'status', 'createdAt', 'id'])
 @Index('idx_calls_campaign', ['campaignId', 'status'], { where: 'campaign_id IS NOT NULL' })
+// the queue reconciler's pages: waiting calls by when they last changed (small: waiting calls only)
+@Index('idx_calls_waiting', ['updatedAt', 'id'], { where: `status IN ('queued', 'scheduled')` })
+// the lease sweeper's look-up: live leases only, so a sweep that finds nothing reads a page or two
+@Index('idx_calls_lease', ['leaseUntil'], { where: `status IN ('dialing', 'in_progress')` })
 // one live call row per attempt of a campaign contact: a retried producer never makes two
 @Index('uq_calls_contact_attempt', ['contactId', 'attempt'], {
   unique: true,
