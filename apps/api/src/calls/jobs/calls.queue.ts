@@ -15,6 +15,12 @@ export interface CallJob {
 /** The job id of an attempt: a retried producer adds the same id, which BullMQ ignores. */
 export const callJobId = (callId: string, attempt: number): string => `call:${callId}:${attempt}`;
 
+/** The call and attempt of a job id (`call:<callId>:<attempt>`); null for any other id. */
+export function parseCallJobId(jobId: string): CallJob | null {
+  const match = /^call:([0-9a-f-]{36}):(\d+)$/.exec(jobId);
+  return match ? { callId: match[1]!, attempt: Number(match[2]) } : null;
+}
+
 /**
  * How long a producer waits for Redis: the queue's connection does not queue commands while Redis
  * is down, and this bounds the wait for a connection that never came up. Past it the call stays
