@@ -19,10 +19,14 @@ export type IdempotencyReservation =
 export const CLAIMABLE = ['queued', 'scheduled'] as const;
 /** Statuses of a call being dialled or talked to. */
 export const ACTIVE = ['dialing', 'in_progress'] as const;
-/** The statuses as an SQL list, written into the sweeper's query so that its partial index matches. */
+/** The same statuses as SQL lists, written into the recovery queries so that their partial indexes match. */
+const WAITING_SQL = `(${CLAIMABLE.map((status) => `'${status}'`).join(', ')})`;
 const ACTIVE_SQL = `(${ACTIVE.map((status) => `'${status}'`).join(', ')})`;
 /** Statuses a caller may cancel from. */
 export const CANCELLABLE = ['pending', 'queued', 'scheduled'] as const;
+
+/** A call waiting for its job, as the queue reconciler checks it. */
+export type WaitingCall = Pick<CallEntity, 'id' | 'attempt' | 'scheduledFor'>;
 
 /** The only place of the calls feature that touches Postgres. */
 @Injectable()
@@ -309,20 +313,56 @@ export class CallsRepository {
   }
 
   /**
-   * A page of the calls waiting for their job (queued or scheduled), by id after `afterId`. Calls
-   * changed in the last `settleSeconds` are left out: their creator is enqueueing them right now.
+   * The bounds of a reconciler pass over changed calls. `until`: calls changed later are left out
+   * of this pass (their creator is enqueueing them right now). `nextFrom`: where the next pass
+   * starts, so that it sees every call that becomes visible after this one: `until`, or earlier
+   * when an API transaction still open began before it (its rows carry its start, `now()`, and
+   * are not visible yet), less `overlapSeconds` for a server clock stepped back. Timestamps as
+   * Postgres text: microseconds, which a JS Date would round away.
    */
-  async findWaiting(
-    afterId: string | null,
+  async reconcileWindow(settleSeconds: number, overlapSeconds: number): Promise<{ until: string; nextFrom: string }> {
+    const [row] = await this.dataSource.query<Array<{ until: string; next_from: string }>>(
+      `SELECT (now() - make_interval(secs => $1))::text AS until,
+              (least(now() - make_interval(secs => $1),
+                     (SELECT min(xact_start) FROM pg_stat_activity
+                       WHERE datname = current_database() AND pid <> pg_backend_pid()
+                         AND application_name = current_setting('application_name')))
+                - make_interval(secs => $2))::text AS next_from`,
+      [settleSeconds, overlapSeconds],
+    );
+    if (!row) throw new Error('reconcileWindow: no row');
+    return { until: row.until, nextFrom: row.next_from };
+  }
+
+  /**
+   * A page of the calls waiting for their job (queued or scheduled) changed in [`from`, `until`),
+   * in the order of (updated_at, id) after `after` (`from` with the nil uuid for the first page;
+   * `-infinity` for every waiting call). Served by the partial index `idx_calls_waiting`: its
+   * condition is written out for the planner to match it.
+   */
+  async findWaitingChanged(
+    after: { at: string; id: string },
+    until: string,
     limit: number,
-    settleSeconds: number,
-  ): Promise<Array<Pick<CallEntity, 'id' | 'attempt' | 'scheduledFor'>>> {
+  ): Promise<Array<WaitingCall & { at: string }>> {
+    const rows = await this.dataSource.query<
+      Array<{ id: string; attempt: number; scheduled_for: Date | null; at: string }>
+    >(
+      `SELECT id, attempt, scheduled_for, updated_at::text AS at FROM calls
+        WHERE status IN ${WAITING_SQL} AND (updated_at, id) > ($1::timestamptz, $2::uuid)
+          AND updated_at < $3::timestamptz
+        ORDER BY updated_at, id LIMIT $4`,
+      [after.at, after.id, until, limit],
+    );
+    return rows.map((row) => ({ id: row.id, attempt: row.attempt, scheduledFor: row.scheduled_for, at: row.at }));
+  }
+
+  /** Those of `ids` still waiting for their job (queued or scheduled), with their attempt. */
+  async findWaitingByIds(ids: readonly string[]): Promise<WaitingCall[]> {
+    if (ids.length === 0) return [];
     const rows = await this.dataSource.query<Array<{ id: string; attempt: number; scheduled_for: Date | null }>>(
-      `SELECT id, attempt, scheduled_for FROM calls
-        WHERE status = ANY($1::text[]) AND ($2::uuid IS NULL OR id > $2::uuid)
-          AND updated_at < now() - make_interval(secs => $4)
-        ORDER BY id LIMIT $3`,
-      [[...CLAIMABLE], afterId, limit, settleSeconds],
+      `SELECT id, attempt, scheduled_for FROM calls WHERE id = ANY($1::uuid[]) AND status IN ${WAITING_SQL}`,
+      [[...ids]],
     );
     return rows.map((row) => ({ id: row.id, attempt: row.attempt, scheduledFor: row.scheduled_for }));
   }
