@@ -1,24 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import type { Logger } from 'pino';
 import { ComplianceGateService } from './compliance-gate.service.js';
-import type { ComplianceRepository, DecisionRow } from './compliance.repository.js';
+import type { ComplianceRepository, DecisionRow, GateFacts } from './compliance.repository.js';
 import type { DecisionLogService } from './decision-log.service.js';
 import type { DncStatus, DncStatusPort } from './dnc-status.port.js';
 
-/** A repository with no facts but the seller and an owned caller id; `fail` makes one read throw. */
-function fakeRepository(fail?: 'consents'): ComplianceRepository {
-  const none = () => Promise.resolve([]);
+/** A repository with no facts but the seller and an owned caller id; `fail` makes the read throw. */
+function fakeRepository(fail?: 'facts', consents: GateFacts['consents'] = []): ComplianceRepository {
+  const facts: GateFacts = {
+    legalName: 'Acme Solar LLC',
+    callerVerifiedOwned: true,
+    consents,
+    revocations: [],
+    internalDnc: [],
+    attempts: [],
+    ebr: null,
+    reassigned: null,
+    emergencies: [],
+  };
   return {
-    sellerLegalName: () => Promise.resolve('Acme Solar LLC'),
-    findCallerId: () =>
-      Promise.resolve({ id: 'c', phoneE164: '+12125550199', verifiedOwned: true, label: null, createdAt: new Date() }),
-    undisputedConsentsFor: fail === 'consents' ? () => Promise.reject(new Error('connection reset')) : none,
-    revocationsFor: none,
-    activeInternalDncFor: none,
-    attemptsFor: none,
-    ebrFor: () => Promise.resolve(null),
-    latestReassignedCheck: () => Promise.resolve(null),
-    allEmergencies: none,
+    gateFacts: fail === 'facts' ? () => Promise.reject(new Error('connection reset')) : () => Promise.resolve(facts),
   } as unknown as ComplianceRepository;
 }
 
@@ -90,7 +91,7 @@ describe('ComplianceGateService (small: fakes for the repository and the registr
   it('fails closed when a fact cannot be read from the database', async () => {
     const fresh = { snapshotId: 's', obtainedAt: '2026-03-05T00:00:00Z', listed: false };
     const gate = new ComplianceGateService(
-      fakeRepository('consents'),
+      fakeRepository('facts'),
       decisions,
       new FakeDnc(() => Promise.resolve(fresh)),
       logger,
@@ -102,24 +103,22 @@ describe('ComplianceGateService (small: fakes for the repository and the registr
   it('an ALLOW that cannot be logged becomes a block', async () => {
     const fresh = { snapshotId: 's', obtainedAt: '2026-03-05T00:00:00Z', listed: false };
     const failingLog = { append: () => Promise.reject(new Error('disk full')) } as unknown as DecisionLogService;
-    const repository = fakeRepository();
-    (repository as unknown as Record<string, unknown>).undisputedConsentsFor = () =>
-      Promise.resolve([
-        {
-          id: 'c1',
-          type: 'PEWC',
-          phoneE164: '+12125550101',
-          sellers: ['Acme Solar LLC'],
-          capturedAt: new Date('2026-01-05T15:00:00Z'),
-          written: true,
-          signatureMethod: 'checkbox_submit',
-          signatureAffirmative: true,
-          disclosureText: 'text',
-          disclosureSha256: 'x',
-          authorizesArtificialVoice: true,
-          notConditionOfPurchase: true,
-        },
-      ]);
+    const repository = fakeRepository(undefined, [
+      {
+        id: 'c1',
+        type: 'PEWC',
+        phoneE164: '+12125550101',
+        sellers: ['Acme Solar LLC'],
+        capturedAt: new Date('2026-01-05T15:00:00Z'),
+        written: true,
+        signatureMethod: 'checkbox_submit',
+        signatureAffirmative: true,
+        disclosureText: 'text',
+        disclosureSha256: 'x',
+        authorizesArtificialVoice: true,
+        notConditionOfPurchase: true,
+      },
+    ]);
     const gate = new ComplianceGateService(repository, failingLog, new FakeDnc(() => Promise.resolve(fresh)), logger);
     const { decision, record } = await gate.check('org', request, { dryRun: false });
     expect(record).toBeNull();

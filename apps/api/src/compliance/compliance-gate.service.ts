@@ -15,12 +15,16 @@ import {
   batchKey,
   ComplianceRepository,
   type CallerIdRow,
+  type ConsentFact,
   type ConsentRow,
   type DecisionRow,
+  type EmergencyFact,
+  type GateFacts,
+  type InternalDncFact,
   type InternalDncRow,
   type NewDecision,
+  type RevocationFact,
   type RevocationRow,
-  type EmergencyRow,
 } from './compliance.repository.js';
 import { DecisionLogService } from './decision-log.service.js';
 import { DncStatusPort, type DncStatus } from './dnc-status.port.js';
@@ -66,13 +70,13 @@ function failClosed(detail: string): GateDecision {
 
 /** What Postgres and the registries say about one number, as the evaluator's input is built from it. */
 interface NumberFacts {
-  consents: ConsentRow[];
-  revocations: RevocationRow[];
-  internalDnc: InternalDncRow[];
-  attempts: { at: Date; subject: string | null }[];
-  ebr: { lastTransactionAt: Date | null; lastInquiryAt: Date | null } | null;
-  reassigned: { queriedAt: Date; result: 'YES' | 'NO' | 'NO_DATA' } | null;
-  emergencies: EmergencyRow[];
+  consents: ConsentFact[];
+  revocations: RevocationFact[];
+  internalDnc: InternalDncFact[];
+  attempts: GateFacts['attempts'];
+  ebr: GateFacts['ebr'];
+  reassigned: GateFacts['reassigned'];
+  emergencies: EmergencyFact[];
   national: DncStatus | null;
   stateDnc: Record<string, DncStatus>;
 }
@@ -266,30 +270,31 @@ export class ComplianceGateService {
     snapshotIds: Record<string, string>,
   ): Promise<ComplianceInputInit> {
     const at = request.at;
-    const legalName = await this.repository.sellerLegalName(organizationId);
-    if (legalName === null) throw new Error('the organisation has no seller record');
     const callerParsed = parsePhone(request.callerId);
     const callerE164 = callerParsed.ok ? callerParsed.e164 : null;
-    const callerRow = callerE164 !== null ? await this.repository.findCallerId(organizationId, callerE164) : null;
-    // an unreadable number blocks at C01 on its own; there are no facts filed under it
+    // Postgres' facts in one round trip, the registries' beside it; an unreadable number blocks at
+    // C01 on its own: there are no facts filed under it
+    const [facts, national, stateDnc] = await Promise.all([
+      this.repository.gateFacts(organizationId, phoneE164, callerE164, at),
+      phoneE164 === null ? null : this.dnc.nationalStatus(organizationId, phoneE164, at),
+      phoneE164 === null ? {} : this.stateDncFacts(organizationId, phoneE164, request.address?.state, at),
+    ]);
+    const { legalName, callerVerifiedOwned } = facts;
+    if (legalName === null) throw new Error('the organisation has no seller record');
+    const callerRow = callerVerifiedOwned === null ? null : { verifiedOwned: callerVerifiedOwned };
     if (phoneE164 === null) {
       return assembleInput(organizationId, request, null, legalName, callerE164, callerRow, null, snapshotIds);
     }
-
-    const [consents, revocations, internalDnc, attempts, ebr, reassigned, emergencies, national, stateDnc] =
-      await Promise.all([
-        this.repository.undisputedConsentsFor(organizationId, phoneE164),
-        this.repository.revocationsFor(organizationId, phoneE164),
-        this.repository.activeInternalDncFor(organizationId, phoneE164),
-        this.repository.attemptsFor(organizationId, phoneE164, at),
-        this.repository.ebrFor(organizationId, phoneE164),
-        this.repository.latestReassignedCheck(organizationId, phoneE164, at),
-        this.repository.allEmergencies(organizationId),
-        this.dnc.nationalStatus(organizationId, phoneE164, at),
-        this.stateDncFacts(organizationId, phoneE164, request.address?.state, at),
-      ]);
-    const facts = { consents, revocations, internalDnc, attempts, ebr, reassigned, emergencies, national, stateDnc };
-    return assembleInput(organizationId, request, phoneE164, legalName, callerE164, callerRow, facts, snapshotIds);
+    return assembleInput(
+      organizationId,
+      request,
+      phoneE164,
+      legalName,
+      callerE164,
+      callerRow,
+      { ...facts, national, stateDnc },
+      snapshotIds,
+    );
   }
 
   /** `buildInput` for a batch: one query per kind of fact, the registries through their bulk lookup. */
@@ -455,7 +460,7 @@ function assembleInput(
   phoneE164: string | null,
   legalName: string,
   callerE164: string | null,
-  callerRow: CallerIdRow | null,
+  callerRow: Pick<CallerIdRow, 'verifiedOwned'> | null,
   facts: NumberFacts | null,
   snapshotIds: Record<string, string>,
 ): ComplianceInputInit {

@@ -81,6 +81,41 @@ export interface EmergencyRow {
   createdAt: Date;
 }
 
+/** What the gate reads of a consent: the evaluator's input is built from it. */
+export type ConsentFact = Pick<
+  ConsentRow,
+  | 'id'
+  | 'type'
+  | 'phoneE164'
+  | 'sellers'
+  | 'capturedAt'
+  | 'written'
+  | 'signatureMethod'
+  | 'signatureAffirmative'
+  | 'disclosureText'
+  | 'authorizesArtificialVoice'
+  | 'notConditionOfPurchase'
+  | 'disclosureSha256'
+>;
+export type RevocationFact = Pick<RevocationRow, 'phoneE164' | 'receivedAt' | 'channel' | 'words'>;
+export type InternalDncFact = Pick<InternalDncRow, 'phoneE164' | 'requestedAt'>;
+export type EmergencyFact = Pick<EmergencyRow, 'state' | 'startsAt' | 'endsAt'>;
+
+/** What Postgres holds that the gate needs for one number (`ComplianceRepository.gateFacts`). */
+export interface GateFacts {
+  /** null: the organisation has no seller record */
+  legalName: string | null;
+  /** null: the caller id is not one of the organisation's */
+  callerVerifiedOwned: boolean | null;
+  consents: ConsentFact[];
+  revocations: RevocationFact[];
+  internalDnc: InternalDncFact[];
+  attempts: { at: Date; subject: string | null }[];
+  ebr: { lastTransactionAt: Date | null; lastInquiryAt: Date | null } | null;
+  reassigned: { queriedAt: Date; result: 'YES' | 'NO' | 'NO_DATA' } | null;
+  emergencies: EmergencyFact[];
+}
+
 export interface DecisionRow {
   id: string;
   organizationId: string;
@@ -360,15 +395,6 @@ export class ComplianceRepository {
     return rows.map(toConsent);
   }
 
-  /** Consents the seller holds for this number that are not disputed: the evaluator's facts. */
-  async undisputedConsentsFor(organizationId: string, phoneE164: string): Promise<ConsentRow[]> {
-    const rows: SqlRow[] = await this.q().query(
-      `${CONSENT_SELECT} WHERE c.organization_id = $1 AND c.phone_e164 = $2 AND d.id IS NULL ORDER BY c.captured_at, c.id`,
-      [organizationId, phoneE164],
-    );
-    return rows.map(toConsent);
-  }
-
   /** Inserts the dispute unless the consent already has one; false when it had. */
   async insertDispute(
     organizationId: string,
@@ -439,14 +465,6 @@ export class ComplianceRepository {
     return rows.map(toRevocation);
   }
 
-  async revocationsFor(organizationId: string, phoneE164: string): Promise<RevocationRow[]> {
-    const rows: SqlRow[] = await this.q().query(
-      `SELECT * FROM revocations WHERE organization_id = $1 AND phone_e164 = $2 ORDER BY received_at, id`,
-      [organizationId, phoneE164],
-    );
-    return rows.map(toRevocation);
-  }
-
   async insertInternalDnc(
     organizationId: string,
     e: {
@@ -500,15 +518,6 @@ export class ComplianceRepository {
     return rows.map(toInternalDnc);
   }
 
-  async activeInternalDncFor(organizationId: string, phoneE164: string): Promise<InternalDncRow[]> {
-    const rows: SqlRow[] = await this.q().query(
-      `SELECT * FROM internal_dnc_entries WHERE organization_id = $1 AND phone_e164 = $2 AND removed_at IS NULL
-       ORDER BY requested_at, id`,
-      [organizationId, phoneE164],
-    );
-    return rows.map(toInternalDnc);
-  }
-
   /** Marks every active entry of the number removed; how many were. */
   async removeInternalDnc(
     organizationId: string,
@@ -551,14 +560,6 @@ export class ComplianceRepository {
       params,
     );
     return rows.map(toCallerId);
-  }
-
-  async findCallerId(organizationId: string, phoneE164: string): Promise<CallerIdRow | null> {
-    const rows: SqlRow[] = await this.q().query(
-      `SELECT * FROM caller_ids WHERE organization_id = $1 AND phone_e164 = $2`,
-      [organizationId, phoneE164],
-    );
-    return rows[0] ? toCallerId(rows[0]) : null;
   }
 
   async insertEmergency(
@@ -604,34 +605,6 @@ export class ComplianceRepository {
     return (rows[0] as SqlRow).id as string;
   }
 
-  /** Attempts at this number in the 14 days + 24 h before `at` (enough for every cap and the window search). */
-  async attemptsFor(
-    organizationId: string,
-    phoneE164: string,
-    at: Date,
-  ): Promise<{ at: Date; subject: string | null }[]> {
-    const rows: SqlRow[] = await this.q().query(
-      `SELECT attempted_at, subject FROM call_attempts WHERE organization_id = $1 AND phone_e164 = $2
-         AND attempted_at > $3::timestamptz - interval '15 days' ORDER BY attempted_at, id`,
-      [organizationId, phoneE164, at],
-    );
-    return rows.map((row) => ({ at: row.attempted_at as Date, subject: row.subject as string | null }));
-  }
-
-  async ebrFor(
-    organizationId: string,
-    phoneE164: string,
-  ): Promise<{ lastTransactionAt: Date | null; lastInquiryAt: Date | null } | null> {
-    const rows: SqlRow[] = await this.q().query(
-      `SELECT last_transaction_at, last_inquiry_at FROM business_relationships WHERE organization_id = $1 AND phone_e164 = $2`,
-      [organizationId, phoneE164],
-    );
-    const row = rows[0];
-    return row
-      ? { lastTransactionAt: row.last_transaction_at as Date | null, lastInquiryAt: row.last_inquiry_at as Date | null }
-      : null;
-  }
-
   async upsertBusinessRelationship(
     organizationId: string,
     phoneE164: string,
@@ -658,24 +631,106 @@ export class ComplianceRepository {
     );
   }
 
-  /** The latest Reassigned Numbers Database result for the number queried at or before `at`. */
-  async latestReassignedCheck(
+  // ---- the gate's reads ------------------------------------------------------------------------------
+
+  /**
+   * Everything Postgres holds that the gate needs for one number, in one round trip: the seller's
+   * legal name, whether the caller id is owned, and the number's consents (undisputed), revocations,
+   * active internal DNC entries, attempts in the 14 days + 24 h before `at` (enough for every cap and
+   * the window search), EBR, latest Reassigned Numbers Database answer at or before `at`, and the
+   * organisation's emergencies. Each list in the order the batch reads below give.
+   */
+  async gateFacts(
     organizationId: string,
-    phoneE164: string,
+    phoneE164: string | null,
+    callerE164: string | null,
     at: Date,
-  ): Promise<{ queriedAt: Date; result: 'YES' | 'NO' | 'NO_DATA' } | null> {
+  ): Promise<GateFacts> {
     const rows: SqlRow[] = await this.q().query(
-      `SELECT queried_at, result FROM reassigned_number_checks WHERE organization_id = $1 AND phone_e164 = $2
-         AND queried_at <= $3 ORDER BY queried_at DESC, id DESC LIMIT 1`,
-      [organizationId, phoneE164, at],
+      `SELECT
+         (SELECT COALESCE(sp.legal_name, o.name) FROM organizations o
+            LEFT JOIN seller_profiles sp ON sp.organization_id = o.id WHERE o.id = $1) AS legal_name,
+         (SELECT verified_owned FROM caller_ids WHERE organization_id = $1 AND phone_e164 = $3) AS caller_verified_owned,
+         (SELECT json_agg(json_build_object('id', c.id, 'type', c.type, 'phoneE164', c.phone_e164,
+                   'sellers', c.sellers, 'capturedAt', c.captured_at, 'written', c.written,
+                   'signatureMethod', c.signature_method, 'signatureAffirmative', c.signature_affirmative,
+                   'disclosureText', c.disclosure_text, 'authorizesArtificialVoice', c.authorizes_artificial_voice,
+                   'notConditionOfPurchase', c.not_condition_of_purchase, 'disclosureSha256', c.disclosure_sha256)
+                   ORDER BY c.captured_at, c.id)
+            FROM consents c LEFT JOIN consent_disputes d ON d.consent_id = c.id
+           WHERE c.organization_id = $1 AND c.phone_e164 = $2 AND d.id IS NULL) AS consents,
+         (SELECT json_agg(json_build_object('phoneE164', phone_e164, 'receivedAt', received_at, 'channel', channel,
+                   'words', words) ORDER BY received_at, id)
+            FROM revocations WHERE organization_id = $1 AND phone_e164 = $2) AS revocations,
+         (SELECT json_agg(json_build_object('phoneE164', phone_e164, 'requestedAt', requested_at)
+                   ORDER BY requested_at, id)
+            FROM internal_dnc_entries
+           WHERE organization_id = $1 AND phone_e164 = $2 AND removed_at IS NULL) AS internal_dnc,
+         (SELECT json_agg(json_build_object('at', attempted_at, 'subject', subject) ORDER BY attempted_at, id)
+            FROM call_attempts WHERE organization_id = $1 AND phone_e164 = $2
+             AND attempted_at > $4::timestamptz - interval '15 days') AS attempts,
+         (SELECT json_build_object('lastTransactionAt', last_transaction_at, 'lastInquiryAt', last_inquiry_at)
+            FROM business_relationships WHERE organization_id = $1 AND phone_e164 = $2) AS ebr,
+         (SELECT json_build_object('queriedAt', queried_at, 'result', result) FROM reassigned_number_checks
+           WHERE organization_id = $1 AND phone_e164 = $2 AND queried_at <= $4
+           ORDER BY queried_at DESC, id DESC LIMIT 1) AS reassigned,
+         (SELECT json_agg(json_build_object('state', state, 'startsAt', starts_at, 'endsAt', ends_at) ORDER BY starts_at)
+            FROM state_emergencies WHERE organization_id = $1) AS emergencies`,
+      [organizationId, phoneE164, callerE164, at],
     );
-    const row = rows[0];
-    return row ? { queriedAt: row.queried_at as Date, result: row.result as 'YES' | 'NO' | 'NO_DATA' } : null;
+    const row = rows[0] ?? {};
+    // timestamps inside json come back as ISO text: new Date() reads them as pg's own parser does
+    const list = (value: unknown) => (value ?? []) as SqlRow[];
+    const ebr = row.ebr as SqlRow | null;
+    const reassigned = row.reassigned as SqlRow | null;
+    return {
+      legalName: (row.legal_name as string | null | undefined) ?? null,
+      callerVerifiedOwned: (row.caller_verified_owned as boolean | null | undefined) ?? null,
+      consents: list(row.consents).map((c) => ({
+        id: c.id as string,
+        type: c.type as ConsentRow['type'],
+        phoneE164: c.phoneE164 as string,
+        sellers: c.sellers as string[],
+        capturedAt: new Date(c.capturedAt as string),
+        written: c.written as boolean,
+        signatureMethod: c.signatureMethod as string,
+        signatureAffirmative: c.signatureAffirmative as boolean,
+        disclosureText: c.disclosureText as string,
+        authorizesArtificialVoice: c.authorizesArtificialVoice as boolean,
+        notConditionOfPurchase: c.notConditionOfPurchase as boolean,
+        disclosureSha256: c.disclosureSha256 as string,
+      })),
+      revocations: list(row.revocations).map((r) => ({
+        phoneE164: r.phoneE164 as string,
+        receivedAt: new Date(r.receivedAt as string),
+        channel: r.channel as string,
+        words: r.words as string,
+      })),
+      internalDnc: list(row.internal_dnc).map((e) => ({
+        phoneE164: e.phoneE164 as string,
+        requestedAt: new Date(e.requestedAt as string),
+      })),
+      attempts: list(row.attempts).map((a) => ({ at: new Date(a.at as string), subject: a.subject as string | null })),
+      ebr: ebr
+        ? {
+            lastTransactionAt: ebr.lastTransactionAt === null ? null : new Date(ebr.lastTransactionAt as string),
+            lastInquiryAt: ebr.lastInquiryAt === null ? null : new Date(ebr.lastInquiryAt as string),
+          }
+        : null,
+      reassigned: reassigned
+        ? { queriedAt: new Date(reassigned.queriedAt as string), result: reassigned.result as 'YES' | 'NO' | 'NO_DATA' }
+        : null,
+      emergencies: list(row.emergencies).map((e) => ({
+        state: e.state as string,
+        startsAt: new Date(e.startsAt as string),
+        endsAt: e.endsAt === null ? null : new Date(e.endsAt as string),
+      })),
+    };
   }
 
   // ---- batch reads (ComplianceGateService.checkMany) ----------------------------------------------
-  // One query per kind of fact for a whole batch of numbers; each returns exactly what the single
-  // read above returns for each number, in the same order, grouped by number.
+  // One query per kind of fact for a whole batch of numbers; each returns exactly what `gateFacts`
+  // returns for each number, in the same order, grouped by number.
 
   /** `undisputedConsentsFor` for many numbers: number → its consents (captured_at order). */
   async undisputedConsentsForMany(organizationId: string, phones: string[]): Promise<Map<string, ConsentRow[]>> {
