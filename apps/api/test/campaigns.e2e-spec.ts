@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Queue } from 'bullmq';
@@ -236,6 +238,60 @@ describe('campaigns: /v1/campaigns, contacts, planning, pacing, retries', () => 
       .set('authorization', a.bearer('viewer'))
       .expect(200);
     expect(next.body.items[0]?.id).not.toBe(list.body.items[0].id);
+  });
+
+  it('a campaign may not run an informational flow as telemarketing when the flow lacks what that needs', async () => {
+    // the reminder without its press-9 opt-out: fine for reminders, not for telemarketing
+    const document = JSON.parse(
+      readFileSync(fileURLToPath(new URL('../../../flows/appointment-reminder.flow.json', import.meta.url)), 'utf8'),
+    ) as { globals: Array<{ id: string }>; tests: Array<{ name: string }> };
+    document.globals = document.globals.filter((global) => global.id !== 'g_opt_out_key');
+    document.tests = document.tests.filter((test) => !test.name.includes('pressing 9'));
+    const created = await http()
+      .post('/v1/flows')
+      .set('authorization', a.bearer('designer'))
+      .send({ document, name: 'Reminder without a key opt-out' })
+      .expect(201);
+    const flowId = created.body.id as string;
+    await http()
+      .post(`/v1/flows/${flowId}/publish`)
+      .set('authorization', a.bearer('designer'))
+      .send({ message: 'v1' })
+      .expect(201);
+
+    const before = await campaignRows(a);
+    const refused = await http()
+      .post('/v1/campaigns')
+      .set('authorization', a.bearer('operator'))
+      .send(campaignBody({ flowId, purpose: 'TELEMARKETING', subject: 'dental-offers' }));
+    expect(refused.status, JSON.stringify(refused.body)).toBe(422);
+    expect(refused.body.error.code).toBe('CAMPAIGN_FLOW_FAILS_COMPLIANCE');
+    expect((refused.body.error.details as Json[]).map((d) => d.message).join(' ')).toContain('OPT_OUT_BY_KEY_MISSING');
+    expect(await campaignRows(a)).toBe(before);
+    // as what it was published for, it runs
+    await http()
+      .post('/v1/campaigns')
+      .set('authorization', a.bearer('operator'))
+      .send(campaignBody({ flowId }))
+      .expect(201);
+
+    // the same rule for a single call
+    const phone = nextPhone();
+    await consent(a, phone);
+    const call = await http()
+      .post('/v1/calls')
+      .set('authorization', a.bearer('operator'))
+      .send({
+        to: phone,
+        flowId,
+        callerId: CALLER_ID,
+        variables: VARIABLES,
+        purpose: 'TELEMARKETING',
+        subject: 'offers',
+      });
+    expect(call.status, JSON.stringify(call.body)).toBe(422);
+    expect(call.body.error).toMatchObject({ code: 'CALL_FLOW_FAILS_COMPLIANCE' });
+    expect(call.body.error.details[0].path).toBe('body.purpose');
   });
 
   it('contacts by CSV with a column mapping: bad rows reported, good rows kept, duplicates merged; then JSON', async () => {

@@ -26,6 +26,16 @@ export class CallError extends ApiError<CallErrorCode> {
     ]);
   }
 
+  /** The flow's compliance lints fail under the purpose the call asks for (`details`: the lints). */
+  static failsCompliance(details: ErrorDetail[]): CallError {
+    return new CallError(
+      422,
+      'CALL_FLOW_FAILS_COMPLIANCE',
+      `The flow version does not meet the call's purpose: ${details.map((d) => d.message).join('; ')}`,
+      [{ path: 'body.purpose', message: 'the flow fails the compliance lints of this purpose' }, ...details],
+    );
+  }
+
   static flowNotPublished(flowId: string): CallError {
     return new CallError(422, 'CALL_FLOW_NOT_PUBLISHED', `Flow ${flowId} has no published version to call with`, [
       { path: 'body.flowId', message: 'the flow has no published version: publish it first' },

@@ -28,6 +28,7 @@ import { decodeCursor, toPage } from '../common/pagination/cursor.js';
 import { canonicalJson } from '../compliance/canonical-json.js';
 import { ComplianceGateService, type GateDecision, type GateResult } from '../compliance/compliance-gate.service.js';
 import { ConsentsService } from '../compliance/consents.service.js';
+import { purposeLintDetails } from '../flows/purpose-lints.js';
 import { FlowsService } from '../flows/flows.service.js';
 import { CallLifecycle } from './call-lifecycle.js';
 import { variableProblems } from './call-variables.js';
@@ -133,6 +134,8 @@ export class CallsService {
     const { document, version } = await this.flows.resolvePublished(principal, body.flowId, body.version, CallError);
     const problems = variableProblems(document, body.variables);
     if (problems.length > 0) throw CallError.invalidVariables(problems);
+    const lints = purposeLintDetails(document, body.purpose ?? document.purpose);
+    if (lints.length > 0) throw CallError.failsCompliance(lints);
 
     const call = await this.calls.insert({
       organizationId,

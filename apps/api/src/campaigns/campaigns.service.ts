@@ -16,7 +16,6 @@ import type {
 import { CONTACT_STATES, WEEKDAYS } from '@switchboard/contracts';
 import { maskPhone, parsePhone } from '@switchboard/compliance';
 import type { FlowDocument } from '@switchboard/flow';
-import { validateFlow } from '@switchboard/flow';
 import { actorOf, ActivityService, SYSTEM_ACTOR } from '../activity/activity.service.js';
 import { CallLifecycle, type AttemptEnd } from '../calls/call-lifecycle.js';
 import { variableProblems } from '../calls/call-variables.js';
@@ -27,6 +26,7 @@ import { CallsQueue } from '../calls/jobs/calls.queue.js';
 import { allows, type Principal } from '../common/auth/principal.js';
 import { ROOT_LOGGER } from '../common/logging/app-logger.service.js';
 import { decodeCursor, toPage } from '../common/pagination/cursor.js';
+import { purposeLintDetails } from '../flows/purpose-lints.js';
 import { FlowsService } from '../flows/flows.service.js';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -36,14 +36,6 @@ import type { CampaignEntity } from './campaign.entity.js';
 import { CampaignsRepository, type ContactRow } from './campaigns.repository.js';
 import { CampaignError } from './campaigns.errors.js';
 import type { ParsedContacts } from './contact-import.js';
-
-/** The compliance lints of libs/flow (FLOW-LANGUAGE.md): a flow failing one is not started. */
-const COMPLIANCE_LINTS = new Set([
-  'DISCLOSURE_MISSING',
-  'TELEMARKETING_BUSINESS_MISSING',
-  'TELEMARKETING_CALLBACK_MISSING',
-  'VOICEMAIL_CALLBACK_MISSING',
-]);
 
 /** Where contacts may be added. */
 const OPEN_FOR_CONTACTS = ['draft', 'running', 'paused'] as const;
@@ -97,6 +89,9 @@ export class CampaignsService implements OnModuleInit {
       body.version,
       CampaignError,
     );
+    // refused now rather than at start: the purpose the campaign runs under must suit its flow
+    const purposeLints = purposeLintDetails(document, body.purpose ?? document.purpose);
+    if (purposeLints.length > 0) throw CampaignError.failsCompliance(purposeLints);
     // the campaign's variables are defaults: a required one may come with each contact
     const problems = variableProblems(document, body.variables).filter((p) => p.message !== 'required by the flow');
     if (problems.length > 0) throw CampaignError.invalidVariables(problems);
@@ -150,14 +145,9 @@ export class CampaignsService implements OnModuleInit {
       campaign.flowId,
       campaign.flowVersion,
     );
-    const lints = validateFlow(document).diagnostics.filter(
-      (d) => d.severity === 'error' && COMPLIANCE_LINTS.has(d.code),
-    );
-    if (lints.length > 0) {
-      throw CampaignError.failsCompliance(
-        lints.map((d) => ({ path: `flow.${d.path ?? d.nodeId ?? 'document'}`, message: `${d.code}: ${d.message}` })),
-      );
-    }
+    // judged with the campaign's purpose: an informational flow may lack what telemarketing needs
+    const lints = purposeLintDetails(document, campaign.purpose);
+    if (lints.length > 0) throw CampaignError.failsCompliance(lints);
     if ((await this.repository.countContacts(campaign.id)) === 0) throw CampaignError.noContacts(id);
     const running = await this.repository.transition(id, ['draft'], 'running', { started: true });
     if (!running) throw await this.wrongStatus(principal, id, 'start', ['draft']);

@@ -11,4 +11,4 @@ export {
   type Severity,
   type ValidationResult,
 } from './diagnostics.js';
-export { DEFAULT_MAX_BYTES, validateFlow, validateFlowText } from './validate-flow.js';
+export { complianceLints, DEFAULT_MAX_BYTES, validateFlow, validateFlowText } from './validate-flow.js';

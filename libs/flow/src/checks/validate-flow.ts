@@ -44,6 +44,17 @@ export function validateFlow(input: unknown): ValidationResult {
   return result(diagnostics);
 }
 
+/**
+ * The compliance lints of a flow that will run under `purpose` (a call or campaign may run an
+ * INFORMATIONAL flow as TELEMARKETING): the errors of the compliance checks alone, judged with
+ * that purpose. A flow published as informational may lack what telemarketing requires.
+ */
+export function complianceLints(flow: FlowDocument, purpose: FlowDocument['purpose'] = flow.purpose): Diagnostic[] {
+  const ctx = contextForParsed({ ...flow, purpose });
+  checkCompliance(ctx);
+  return ctx.diagnostics.filter((found) => found.severity === 'error');
+}
+
 function runChecks(ctx: CheckContext): void {
   for (const [name, check] of CHECKS) {
     try {
