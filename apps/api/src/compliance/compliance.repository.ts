@@ -838,60 +838,12 @@ export class ComplianceRepository {
   // ---- the decision log --------------------------------------------------------------------------
 
   /**
-   * Appends a decision to the organisation's chain. A transaction-scoped advisory lock on the
-   * organisation serialises writers, so two concurrent decisions can never both follow the same
-   * head (the chain cannot fork); `hashOf` computes the row's hash from the previous one.
-   */
-  appendDecision(decision: NewDecision, hashOf: (row: Omit<DecisionRow, 'hash'>) => string): Promise<DecisionRow> {
-    return this.dataSource.transaction(async (manager) => {
-      await manager.query(`SELECT pg_advisory_xact_lock(hashtext('compliance_decisions:' || $1))`, [
-        decision.organizationId,
-      ]);
-      const heads: SqlRow[] = await manager.query(
-        `SELECT seq, hash FROM compliance_decisions WHERE organization_id = $1 ORDER BY seq DESC LIMIT 1`,
-        [decision.organizationId],
-      );
-      const head = heads[0];
-      const seq = head ? Number(head.seq) + 1 : 1;
-      const prevHash = head ? (head.hash as string) : GENESIS_HASH;
-      const hash = hashOf({ ...decision, seq, prevHash });
-      await manager.query(
-        `INSERT INTO compliance_decisions (id, organization_id, seq, phone_e164, purpose, mode, dry_run, outcome,
-           next_allowed_at, reasons, decision, input, rule_set_version, dnc_snapshot_ids, call_id, campaign_id,
-           prev_hash, hash, created_at)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10::jsonb,$11::jsonb,$12::jsonb,$13,$14::jsonb,$15,$16,$17,$18,$19)`,
-        [
-          decision.id,
-          decision.organizationId,
-          seq,
-          decision.phoneE164,
-          decision.purpose,
-          decision.mode,
-          decision.dryRun,
-          decision.outcome,
-          decision.nextAllowedAt,
-          JSON.stringify(decision.reasons),
-          JSON.stringify(decision.decision),
-          JSON.stringify(decision.input),
-          decision.ruleSetVersion,
-          JSON.stringify(decision.dncSnapshotIds),
-          decision.callId,
-          decision.campaignId,
-          prevHash,
-          hash,
-          decision.createdAt,
-        ],
-      );
-      // the row as written (as appendDecisions returns it): reading it back would parse the input
-      // JSON again for nothing, on every single call's gate
-      return { ...decision, seq, prevHash, hash };
-    });
-  }
-
-  /**
-   * Appends many decisions to the organisation's chain in one multi-row INSERT, under the same
-   * advisory lock as `appendDecision`: they take consecutive seqs, each chained to the one before,
-   * in the given order. All or none are written.
+   * Appends decisions to the organisation's chain in one multi-row INSERT. A transaction-scoped
+   * advisory lock on the organisation serialises writers, so two concurrent appends can never both
+   * follow the same head (the chain cannot fork): they take consecutive seqs, each chained to the
+   * one before, in the given order; `hashOf` computes a row's hash from the previous one. All or
+   * none are written. (A single call's decision comes here too, grouped with its concurrent ones by
+   * `DecisionLogService.append`.)
    */
   appendDecisions(
     decisions: NewDecision[],

@@ -37,6 +37,15 @@ export function decisionHash(row: Omit<DecisionRow, 'hash'>): string {
 
 const VERIFY_BATCH = 500;
 
+/** The most decisions one group commit writes (the rest wait for the next). */
+export const GROUP_COMMIT_MAX = 500;
+
+interface Waiting {
+  decision: NewDecision;
+  resolve: (row: DecisionRow) => void;
+  reject: (error: unknown) => void;
+}
+
 /**
  * The decision log: every evaluation, append-only (triggers refuse UPDATE/DELETE/TRUNCATE) and
  * hash-chained per organisation, so that a row changed or removed behind the API's back is found by
@@ -46,8 +55,58 @@ const VERIFY_BATCH = 500;
 export class DecisionLogService {
   constructor(private readonly repository: ComplianceRepository) {}
 
+  /** per organisation: the decisions waiting for the append in flight to finish */
+  private readonly waiting = new Map<string, Waiting[]>();
+  /** organisations with an append in flight from this process */
+  private readonly writing = new Set<string>();
+
+  /**
+   * Appends one decision; resolves once it is committed, with its chain position. Group commit:
+   * while an append of the organisation is in flight, the decisions of concurrent requests wait
+   * and then go in one chained INSERT (`appendDecisions`, the campaigns' batch append), in the
+   * order they came; a lone decision is written at once. A batch that fails is retried one
+   * decision at a time, so a decision the database refuses fails alone.
+   */
   append(entry: Omit<NewDecision, 'id' | 'createdAt'>): Promise<DecisionRow> {
-    return this.repository.appendDecision({ ...entry, id: randomUUID(), createdAt: new Date() }, decisionHash);
+    const decision: NewDecision = { ...entry, id: randomUUID(), createdAt: new Date() };
+    return new Promise<DecisionRow>((resolve, reject) => {
+      const organizationId = decision.organizationId;
+      const queue = this.waiting.get(organizationId);
+      if (queue) queue.push({ decision, resolve, reject });
+      else this.waiting.set(organizationId, [{ decision, resolve, reject }]);
+      if (!this.writing.has(organizationId)) void this.drain(organizationId);
+    });
+  }
+
+  private async drain(organizationId: string): Promise<void> {
+    this.writing.add(organizationId);
+    try {
+      for (;;) {
+        const queue = this.waiting.get(organizationId);
+        if (!queue || queue.length === 0) break;
+        const batch = queue.splice(0, GROUP_COMMIT_MAX);
+        if (queue.length === 0) this.waiting.delete(organizationId);
+        await this.write(batch);
+      }
+    } finally {
+      this.writing.delete(organizationId);
+    }
+  }
+
+  private async write(batch: Waiting[]): Promise<void> {
+    try {
+      const rows = await this.repository.appendDecisions(
+        batch.map((waiting) => waiting.decision),
+        decisionHash,
+      );
+      batch.forEach((waiting, i) => waiting.resolve(rows[i] as DecisionRow));
+    } catch (error) {
+      if (batch.length === 1) {
+        batch[0]?.reject(error);
+        return;
+      }
+      for (const waiting of batch) await this.write([waiting]);
+    }
   }
 
   /** Appends the entries in order, chained, in one INSERT (one transaction: all or none). */
