@@ -511,8 +511,9 @@ async function main(): Promise<void> {
       ],
     );
     if (IDLE_S > 0) {
-      // what the API costs while the planned calls wait: the calls reconciler pages through every
-      // queued and scheduled call (and asks Redis for its job) every CALL_RECONCILE_INTERVAL_MS
+      // what the API costs while the planned calls wait: its background loops (the calls
+      // reconciler checks what changed every CALL_RECONCILE_INTERVAL_MS, every waiting call every
+      // CALL_RECONCILE_FULL_INTERVAL_MS; pass =10000 to see what a full pass costs)
       const idleBefore = cpuSnapshot();
       await new Promise((resolve) => setTimeout(resolve, IDLE_S * 1000));
       console.log(
