@@ -16,9 +16,10 @@
  *
  * Timed, each phase over HTTP: `POST /v1/campaigns` (window 09:00–20:00 every day, `--per-minute`
  * dials a minute, default 1,000), the CSV upload (`POST /v1/campaigns/:id/contacts`, text/csv,
- * `phone,first_name,appointment_at`), and `POST /v1/campaigns/:id/start`, which plans every contact
- * (window × gate × pacing), writes the calls and adds the BullMQ delayed jobs before it answers.
- * Then checked: every contact planned (queued + scheduled + blocked + expired = contacts in
+ * `phone,first_name,appointment_at`), and `POST /v1/campaigns/:id/start`, which plans contacts
+ * (window × gate × pacing), writes the calls and adds the BullMQ delayed jobs: up to
+ * CAMPAIGN_INLINE_PLAN_LIMIT (10,000) before it answers, the rest in the background; timed until no
+ * contact is pending (polled). Then checked: every contact planned (queued + scheduled + blocked + expired = contacts in
  * `GET /v1/campaigns/:id`), the blocks are exactly the numbers of the kinds the gate blocks, one
  * job in Redis per planned call, one logged decision per gated contact at least. Prints the phases
  * (seconds, rows/s), memory (peak RSS of the bench process, peak heap of the API thread), the
@@ -249,6 +250,17 @@ function expectStatus(answer: Answer, status: number, what: string): void {
 const count = (n: number): string => n.toLocaleString('en-US');
 const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
+/** Seconds from `startedAt` until the campaign has no pending contact (polled every 250 ms, 10 min at most). */
+async function untilPlanned(base: string, key: string, campaignId: string, startedAt: number): Promise<number> {
+  for (;;) {
+    const detail = await send(base, key, 'GET', `/v1/campaigns/${campaignId}`);
+    expectStatus(detail, 200, 'GET /v1/campaigns/:id');
+    if ((detail.body as { counters: Counters }).counters.pending === 0) return (performance.now() - startedAt) / 1000;
+    if (performance.now() - startedAt > 600_000) throw new Error('contacts still pending 10 minutes after the start');
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
 /** The next weekday at 18:00 UTC (14:00 Eastern, 11:00 Pacific): inside every zone's calling hours. */
 function middayEverywhere(): string {
   const at = new Date();
@@ -381,7 +393,16 @@ async function main(): Promise<void> {
     if (PROFILE) await api.request({ type: 'profile-start' });
     if (BREAKDOWN) await api.request({ type: 'breakdown-start' });
     cpuBefore = cpuSnapshot();
+    const startedAt = performance.now();
     const startedCampaign = await send(base, key, 'POST', `/v1/campaigns/${campaignId}/start`);
+    expectStatus(startedCampaign, 200, 'POST /v1/campaigns/:id/start');
+    console.log(
+      `  POST /v1/campaigns/:id/start       ${startedCampaign.seconds.toFixed(2)} s ` +
+        `(${count((startedCampaign.body as { counters: Counters }).counters.pending)} contacts left to the background)`,
+    );
+    // the request plans up to CAMPAIGN_INLINE_PLAN_LIMIT contacts, the API the rest in the background
+    const plannedAfterS = await untilPlanned(base, key, campaignId, startedAt);
+    console.log(`  every contact planned              ${plannedAfterS.toFixed(2)} s after the start`);
     const startCpu = cpuSince(cpuBefore);
     const breakdown = BREAKDOWN
       ? await api.request<Array<{ step: string; ms: number; calls: number }>>({ type: 'breakdown-stop' })
@@ -389,8 +410,6 @@ async function main(): Promise<void> {
     const profile = PROFILE
       ? await api.request<ProfileSummary>({ type: 'profile-stop', label: 'campaign-start' })
       : undefined;
-    expectStatus(startedCampaign, 200, 'POST /v1/campaigns/:id/start');
-    console.log(`  POST /v1/campaigns/:id/start       ${startedCampaign.seconds.toFixed(2)} s`);
 
     const totalS = (performance.now() - started) / 1000;
     clearInterval(rssTimer);
@@ -420,9 +439,9 @@ async function main(): Promise<void> {
           count(Math.round(CONTACTS / uploaded.seconds)),
         ],
         [
-          'gate + schedule (start)',
-          startedCampaign.seconds.toFixed(1),
-          count(Math.round(CONTACTS / startedCampaign.seconds)),
+          'gate + schedule (start → every contact planned)',
+          plannedAfterS.toFixed(1),
+          count(Math.round(CONTACTS / plannedAfterS)),
         ],
         ['total (create, import, start)', totalS.toFixed(1), count(Math.round(CONTACTS / totalS))],
       ],
