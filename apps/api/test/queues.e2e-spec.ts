@@ -3,6 +3,8 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Queue } from 'bullmq';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { CallsQueueInspector } from '../src/calls/jobs/calls-queue.inspector.js';
+import { CALLS_QUEUE } from '../src/calls/jobs/calls.queue.js';
 import { WEBHOOKS_QUEUE } from '../src/webhooks/jobs/webhooks.queue.js';
 import { createTenant, type TestTenant } from './fixtures.js';
 import { createTestApp } from './test-app.js';
@@ -249,6 +251,25 @@ describe('the queue dashboard (/admin/queues) and GET /v1/admin/queues', () => {
       // still the real job underneath: removing it from the board removes it from Redis
       await http().put(`/admin/queues/api/queues/webhooks/${job.id!}/clean`).set('authorization', auth).expect(204);
       expect(await queue.getJob(job.id!)).toBeUndefined();
+    });
+
+    it('a change to the calls queue from the board makes the calls reconciler check every waiting call next', async () => {
+      const auth = installation.adminSession();
+      const inspector = app.get(CallsQueueInspector);
+      const calls = app.get<Queue>(getQueueToken(CALLS_QUEUE));
+      const webhooks = app.get<Queue>(getQueueToken(WEBHOOKS_QUEUE));
+      await inspector.writeMarker('done:1');
+      const other = await webhooks.add('deliver', { messageId: 'msg_marker' }, { delay: 86_400_000 });
+      await http().put(`/admin/queues/api/queues/webhooks/${other.id!}/clean`).set('authorization', auth).expect(204);
+      await vi.waitFor(async () => expect(await inspector.readMarker()).toBe('done:1'));
+
+      const job = await calls.add(
+        'dial',
+        { callId: '00000000-0000-4000-8000-00000000beef', attempt: 1 },
+        { delay: 86_400_000 },
+      );
+      await http().put(`/admin/queues/api/queues/calls/${job.id!}/clean`).set('authorization', auth).expect(204);
+      await vi.waitFor(async () => expect(await inspector.readMarker()).toBeNull());
     });
 
     it('changes from a cookie only from the dashboard itself; adding or editing jobs never; each change in the activity log', async () => {

@@ -62,6 +62,6 @@ const queuePrefix = (config: AppConfig) =>
     CallLeaseSweeper,
     CallsQueueReconciler,
   ],
-  exports: [CallsService, CallLifecycle, CallsClock, CallsQueue],
+  exports: [CallsService, CallLifecycle, CallsClock, CallsQueue, CallsQueueInspector],
 })
 export class CallsModule {}

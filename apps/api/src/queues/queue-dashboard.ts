@@ -5,6 +5,8 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { ActivityService, actorOf } from '../activity/activity.service.js';
+import { CallsQueueInspector } from '../calls/jobs/calls-queue.inspector.js';
+import { CALLS_QUEUE } from '../calls/jobs/calls.queue.js';
 import type { Principal } from '../common/auth/principal.js';
 import { ROOT_LOGGER } from '../common/logging/app-logger.service.js';
 import { DASHBOARD_PATH, DashboardAccess } from './dashboard-access.js';
@@ -55,6 +57,7 @@ export class QueueDashboard implements OnModuleInit {
     private readonly registry: QueueRegistry,
     private readonly access: DashboardAccess,
     private readonly activity: ActivityService,
+    private readonly callsQueue: CallsQueueInspector,
     @Inject(QUEUES_CONFIG) private readonly config: QueuesConfig,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {}
@@ -130,6 +133,12 @@ export class QueueDashboard implements OnModuleInit {
     const subjectId = this.registry.names().includes(decodeURIComponent(queue)) ? decodeURIComponent(queue) : '*';
     res.once('finish', () => {
       if (res.statusCode >= 400) return;
+      if (subjectId === CALLS_QUEUE || subjectId === '*') {
+        // a job removed by hand leaves no sign the reconciler sees: make its next pass a full one
+        this.callsQueue.forgetMarker().catch((error: unknown) => {
+          this.logger.warn({ err: error }, 'the calls reconciler could not be told of a dashboard change');
+        });
+      }
       this.activity
         .record({
           organizationId: principal.organizationId,

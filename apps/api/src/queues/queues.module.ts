@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { AuthModule } from '../auth/auth.module.js';
+import { CallsModule } from '../calls/calls.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { DashboardAccess } from './dashboard-access.js';
@@ -17,7 +18,7 @@ import { QueuesRepository } from './queues.repository.js';
  * no queue: every BullMQ queue registered by a feature module is found at start-up (QueueRegistry).
  */
 @Module({
-  imports: [DiscoveryModule, AuthModule],
+  imports: [DiscoveryModule, AuthModule, CallsModule],
   controllers: [QueuesController],
   providers: [
     { provide: QUEUES_CONFIG, inject: [APP_CONFIG], useFactory: (config: AppConfig) => queuesConfigOf(config.queues) },

@@ -99,6 +99,14 @@ export class CallsQueueInspector {
     return this.redis.get(this.markerKey());
   }
 
+  /**
+   * Drops the marker, so the next reconciler pass (on any replica) checks every waiting call: for
+   * changes made to the queue from outside the calls feature (the dashboard's clean or empty).
+   */
+  async forgetMarker(): Promise<void> {
+    await this.redis.del(this.markerKey());
+  }
+
   async writeMarker(value: string): Promise<void> {
     await this.redis.set(this.markerKey(), value);
   }
