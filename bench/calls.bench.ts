@@ -11,7 +11,8 @@
  * (default 500) New York numbers; each request calls the next number with a distinct
  * Idempotency-Key, so every request creates a call (none is a replay). Warm-up 2 s, then
  * `--duration` s (default 10) with `--connections` (default 25). The goals of issue 5 are checked:
- * ≥ 500 requests/s and p99 ≤ 100 ms (PASS/FAIL each). `--profile` records a CPU profile of the API
+ * ≥ 500 requests/s and p99 ≤ 100 ms (PASS/FAIL each), and the CPU of one request is split between the
+ * API thread, the bench database's Postgres backends, Redis and the load generator. `--profile` records a CPU profile of the API
  * thread during the measured run, prints the functions with the most self time and keeps the
  * `.cpuprofile` in the temp folder (open it in Chrome DevTools). `--queries` then sends 200 requests
  * one at a time: their latency, their CPU and their SQL statements (what each request costs).
@@ -23,6 +24,7 @@
 import { availableParallelism, loadavg } from 'node:os';
 import autocannon from 'autocannon';
 import { buildApi, onInterrupt, startApiThread } from './lib/api-thread.js';
+import { cpuSince, cpuSnapshot } from './lib/cpu.js';
 import { nonSuccess } from './lib/load.js';
 import { numberArg, printTable } from './lib/report.js';
 import { PROFILER_PLUGIN, type ProfileSummary, printProfile } from './lib/profile.js';
@@ -117,6 +119,34 @@ export async function handle(ctx, message) {
     }
     return [...statements.entries()].map(([statement, n]) => ({ statement, n })).sort((a, b) => b.n - a.n);
   }
+  if (message.type === 'cpu') {
+    // CPU ticks (1/100 s) of this thread and of each backend of the bench's database (not this client's)
+    const { readFileSync } = await import('node:fs');
+    const ticks = (path) => {
+      try {
+        const stat = readFileSync(path, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        return Number(fields[11]) + Number(fields[12]);
+      } catch {
+        return null;
+      }
+    };
+    const pg = (await import(ctx.urls.pg)).default;
+    const client = new pg.Client({ connectionString: ctx.databaseUrl });
+    await client.connect();
+    try {
+      const { rows } = await client.query(
+        'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+      const backends = {};
+      for (const { pid } of rows) {
+        const used = ticks('/proc/' + pid + '/stat');
+        if (used !== null) backends[pid] = used;
+      }
+      return { thread: ticks('/proc/thread-self/stat'), backends };
+    } finally {
+      await client.end();
+    }
+  }
   if (message.type === 'cleanup') {
     const { getQueueToken } = await import(ctx.urls.nestBullmq);
     const queue = ctx.app.get(getQueueToken('calls'));
@@ -130,6 +160,12 @@ export async function handle(ctx, message) {
 
 interface Ready {
   flowId: string;
+}
+
+/** CPU ticks (1/100 s) of the API thread and of the bench database's Postgres backends, by pid. */
+interface ThreadCpu {
+  thread: number | null;
+  backends: Record<string, number>;
 }
 
 interface Verified {
@@ -222,9 +258,13 @@ async function main(): Promise<void> {
     process.stdout.write(`warm-up ${WARMUP_S} s, then ${DURATION_S} s… `);
     const warm = await load(base, key, flowId, WARMUP_S);
     if (PROFILE) await api.request({ type: 'profile-start' });
+    const threadBefore = await api.request<ThreadCpu>({ type: 'cpu' });
+    const machineBefore = cpuSnapshot();
     const cpuBefore = process.cpuUsage();
     const result = await load(base, key, flowId, DURATION_S);
     const cpu = process.cpuUsage(cpuBefore);
+    const machine = cpuSince(machineBefore);
+    const threadAfter = await api.request<ThreadCpu>({ type: 'cpu' });
     const profile = PROFILE ? await api.request<ProfileSummary>({ type: 'profile-stop', label: 'calls' }) : undefined;
     console.log('done\n');
 
@@ -262,6 +302,33 @@ async function main(): Promise<void> {
       `\nbench process CPU: ${(cpuMs / 1000).toFixed(1)} s in ${DURATION_S} s ` +
         `(${(cpuMs / Math.max(1, result.requests.total)).toFixed(1)} ms a request, API thread + load generator); ` +
         `load average ${loadAfter.toFixed(2)} at the end`,
+    );
+
+    console.log();
+    // where one request's CPU went: the API thread, the database's own backends, Redis (every
+    // client's: the machine is shared), and the load generator (the rest of this process)
+    const requests = Math.max(1, result.requests.total);
+    const perRequest = (seconds: number): string => `${((seconds * 1000) / requests).toFixed(2)} ms`;
+    const apiSeconds =
+      threadBefore.thread === null || threadAfter.thread === null
+        ? null
+        : (threadAfter.thread - threadBefore.thread) / 100;
+    const postgresSeconds =
+      Object.entries(threadAfter.backends).reduce(
+        (sum, [pid, ticks]) => sum + ticks - (threadBefore.backends[pid] ?? 0),
+        0,
+      ) / 100;
+    printTable(
+      ['CPU a request', 'measured'],
+      [
+        ['API thread', apiSeconds === null ? '?' : perRequest(apiSeconds)],
+        ["Postgres (the bench database's backends)", perRequest(postgresSeconds)],
+        ['Redis (every client of the server)', perRequest(machine.byName['redis-server'] ?? 0)],
+        ['load generator (autocannon)', apiSeconds === null ? '?' : perRequest(cpuMs / 1000 - apiSeconds)],
+      ],
+    );
+    console.log(
+      `machine ${machine.machineBusy === null ? '?' : (machine.machineBusy * 100).toFixed(0)} % busy during the run (everyone's work)\n`,
     );
 
     const answered = 1 + warm['2xx'] + result['2xx'];

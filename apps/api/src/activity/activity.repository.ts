@@ -25,9 +25,29 @@ export interface ActivityFilter {
 export class ActivityRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  /**
+   * One INSERT … RETURNING, in the caller's transaction when given a `manager` (save() would open
+   * a transaction of its own around it otherwise: 3 round trips on every POST /v1/calls).
+   */
   async insert(entry: NewActivity, manager?: EntityManager): Promise<ActivityEntity> {
-    const repo = (manager ?? this.dataSource.manager).getRepository(ActivityEntity);
-    return repo.save(repo.create(entry));
+    const rows = await (manager ?? this.dataSource.manager).query<Array<{ id: string; created_at: Date }>>(
+      `INSERT INTO activity_log (organization_id, actor_kind, actor_id, actor_label, action, subject_type, subject_id,
+         details)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb) RETURNING id, created_at`,
+      [
+        entry.organizationId,
+        entry.actorKind,
+        entry.actorId,
+        entry.actorLabel,
+        entry.action,
+        entry.subjectType,
+        entry.subjectId,
+        entry.details === null ? null : JSON.stringify(entry.details),
+      ],
+    );
+    const row = rows[0];
+    if (!row) throw new Error('activity_log: the insert returned no row');
+    return { ...entry, id: row.id, createdAt: row.created_at };
   }
 
   listPage(

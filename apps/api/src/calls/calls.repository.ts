@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, type EntityManager, type QueryDeepPartialEntity } from 'typeorm';
+import { DataSource, In, type EntityManager } from 'typeorm';
 import type { CursorPosition } from '../common/pagination/cursor.js';
 import { CallIdempotencyKeyEntity } from './call-idempotency-key.entity.js';
 import { CallEntity } from './call.entity.js';
@@ -28,6 +28,43 @@ export const CANCELLABLE = ['pending', 'queued', 'scheduled'] as const;
 /** A call waiting for its job, as the queue reconciler checks it. */
 export type WaitingCall = Pick<CallEntity, 'id' | 'attempt' | 'scheduledFor'>;
 
+type SqlRow = Record<string, unknown>;
+
+/** A `calls` row read with plain SQL, as TypeORM would hydrate it. */
+function toCall(row: SqlRow): CallEntity {
+  return {
+    id: row.id as string,
+    organizationId: row.organization_id as string,
+    flowId: row.flow_id as string,
+    flowVersion: row.flow_version as number,
+    to: row.to as string,
+    callerId: row.caller_id as string,
+    purpose: row.purpose as CallEntity['purpose'],
+    subject: row.subject as string | null,
+    variables: row.variables as Record<string, unknown>,
+    simulation: row.simulation as CallEntity['simulation'],
+    status: row.status as string,
+    attempt: row.attempt as number,
+    decisionIds: row.decision_ids as string[],
+    lastDecision: row.last_decision as Record<string, unknown> | null,
+    scheduledFor: row.scheduled_for as Date | null,
+    disposition: row.disposition as string | null,
+    path: row.path as string[],
+    transcript: row.transcript as unknown[],
+    events: row.events as unknown[],
+    lastEventSeq: row.last_event_seq as number,
+    claimedBy: row.claimed_by as string | null,
+    leaseUntil: row.lease_until as Date | null,
+    optedOut: row.opted_out as boolean,
+    createdAt: row.created_at as Date,
+    updatedAt: row.updated_at as Date,
+    completedAt: row.completed_at as Date | null,
+    failureReason: row.failure_reason as string | null,
+    campaignId: row.campaign_id as string | null,
+    contactId: row.contact_id as string | null,
+  };
+}
+
 /** The only place of the calls feature that touches Postgres. */
 @Injectable()
 export class CallsRepository {
@@ -37,14 +74,35 @@ export class CallsRepository {
     return (manager ?? this.dataSource.manager).getRepository(CallEntity);
   }
 
-  async insert(call: NewCall): Promise<CallEntity> {
-    const repository = this.calls();
-    const entity = repository.create({ ...call, status: 'pending', attempt: 1 });
-    // one INSERT … RETURNING that fills in the generated columns; save() would wrap it in a
-    // transaction of its own (3 round trips on every POST /v1/calls)
-    // (the entity's JSON columns are typed as records, which the insert's deep-partial type refuses)
-    await repository.insert(entity as QueryDeepPartialEntity<CallEntity>);
-    return entity;
+  /**
+   * A new call (`pending`, attempt 1), and the Idempotency-Key reserved for it (if any) bound to it,
+   * in one statement: the key names the call as soon as the call exists.
+   */
+  async insert(call: NewCall, idempotencyKey?: string): Promise<CallEntity> {
+    const rows = await this.dataSource.query<SqlRow[]>(
+      `WITH call AS (
+         INSERT INTO calls (organization_id, flow_id, flow_version, "to", caller_id, purpose, subject, variables,
+           simulation, status, attempt)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, 'pending', 1)
+         RETURNING *),
+       bound AS (
+         UPDATE call_idempotency_keys SET call_id = (SELECT id FROM call)
+          WHERE organization_id = $1 AND key = $10)
+       SELECT * FROM call`,
+      [
+        call.organizationId,
+        call.flowId,
+        call.flowVersion,
+        call.to,
+        call.callerId,
+        call.purpose,
+        call.subject,
+        JSON.stringify(call.variables),
+        call.simulation === undefined || call.simulation === null ? null : JSON.stringify(call.simulation),
+        idempotencyKey ?? null,
+      ],
+    );
+    return toCall(rows[0] as SqlRow);
   }
 
   findById(organizationId: string, id: string): Promise<CallEntity | null> {
@@ -89,7 +147,8 @@ export class CallsRepository {
       releaseLease?: boolean;
     },
   ): Promise<CallEntity | null> {
-    const rows = await this.dataSource.query<[Array<{ id: string }>, number]>(
+    // the row as updated (RETURNING *): reading it back would be a second round trip
+    const rows = await this.dataSource.query<[SqlRow[], number]>(
       `UPDATE calls SET status = $2,
               decision_ids = CASE WHEN $3::uuid IS NULL THEN decision_ids ELSE array_append(decision_ids, $3::uuid) END,
               last_decision = $4::jsonb,
@@ -99,7 +158,7 @@ export class CallsRepository {
               completed_at = CASE WHEN $2 = 'blocked' THEN now() ELSE completed_at END,
               updated_at = now()
         WHERE id = $1 AND status = ANY($8::text[])
-        RETURNING id`,
+        RETURNING *`,
       [
         id,
         change.status,
@@ -111,7 +170,8 @@ export class CallsRepository {
         [...from],
       ],
     );
-    return rows[0].length > 0 ? this.findByIdForWorker(id) : null;
+    const row = rows[0][0];
+    return row ? toCall(row) : null;
   }
 
   /** Moves the call from one of `from` to `to`; the updated row, or null when it was elsewhere. */
@@ -410,10 +470,6 @@ export class CallsRepository {
       .findOne({ where: { organizationId, key } });
     if (!existing) return this.reserveIdempotencyKey(organizationId, key, requestHash, ttlSeconds);
     return { kind: 'existing', requestHash: existing.requestHash, callId: existing.callId };
-  }
-
-  async bindIdempotencyKey(organizationId: string, key: string, callId: string): Promise<void> {
-    await this.dataSource.getRepository(CallIdempotencyKeyEntity).update({ organizationId, key }, { callId });
   }
 
   /** Frees a reservation whose request failed, so the caller can retry with the same key. */

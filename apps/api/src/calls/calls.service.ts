@@ -107,9 +107,7 @@ export class CallsService {
       return { result: created(call), replayed: true };
     }
     try {
-      const result = await this.createCall(principal, body, async (callId) =>
-        this.calls.bindIdempotencyKey(organizationId, idempotencyKey, callId),
-      );
+      const result = await this.createCall(principal, body, idempotencyKey);
       return { result, replayed: false };
     } catch (error) {
       await this.calls.releaseIdempotencyKey(organizationId, idempotencyKey);
@@ -120,7 +118,8 @@ export class CallsService {
   private async createCall(
     principal: Principal,
     body: CreateCallBody,
-    onInserted?: (callId: string) => Promise<void>,
+    /** the reserved Idempotency-Key, bound to the call as it is inserted */
+    idempotencyKey?: string,
   ): Promise<CallCreated> {
     const organizationId = principal.organizationId;
     const now = this.clock.now();
@@ -137,18 +136,20 @@ export class CallsService {
     const lints = purposeLintDetails(document, body.purpose ?? document.purpose);
     if (lints.length > 0) throw CallError.failsCompliance(lints);
 
-    const call = await this.calls.insert({
-      organizationId,
-      flowId: body.flowId,
-      flowVersion: version,
-      to: to.e164,
-      callerId: callerId.e164,
-      purpose: body.purpose ?? document.purpose,
-      subject: body.subject ?? null,
-      variables: body.variables,
-      simulation: body.simulation ?? null,
-    });
-    await onInserted?.(call.id);
+    const call = await this.calls.insert(
+      {
+        organizationId,
+        flowId: body.flowId,
+        flowVersion: version,
+        to: to.e164,
+        callerId: callerId.e164,
+        purpose: body.purpose ?? document.purpose,
+        subject: body.subject ?? null,
+        variables: body.variables,
+        simulation: body.simulation ?? null,
+      },
+      idempotencyKey,
+    );
 
     const at = scheduleAt ?? now;
     const gate = await this.gate.check(
