@@ -1,6 +1,12 @@
-import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { WorkerHost } from '@nestjs/bullmq';
 import { DiscoveryService } from '@nestjs/core';
-import { Queue } from 'bullmq';
+import { Queue, type Worker } from 'bullmq';
+import type { Logger } from 'pino';
+import { ROOT_LOGGER } from '../common/logging/app-logger.service.js';
+
+/** A queue's connection errors are logged at most this often (Redis down: one line a minute, not a flood). */
+const ERROR_LOG_INTERVAL_MS = 60_000;
 
 /**
  * Every BullMQ queue this API registers (`BullModule.registerQueue*` in any module: calls,
@@ -16,10 +22,35 @@ function isQueue(value: unknown): value is Queue {
 export class QueueRegistry implements OnApplicationBootstrap {
   private found: Queue[] | null = null;
 
-  constructor(private readonly discovery: DiscoveryService) {}
+  constructor(
+    private readonly discovery: DiscoveryService,
+    @Inject(ROOT_LOGGER) private readonly logger: Logger,
+  ) {}
 
   onApplicationBootstrap(): void {
     this.found = this.discover();
+    // without a listener BullMQ prints every connection error to the console, bypassing the logs
+    for (const queue of this.found) this.logErrors(queue, queue.name, 'queue');
+    for (const wrapper of this.discovery.getProviders()) {
+      const instance: unknown = wrapper.instance;
+      if (!(instance instanceof WorkerHost)) continue;
+      const worker: Worker = (instance as WorkerHost<Worker>).worker;
+      this.logErrors(worker, worker.name, 'worker');
+    }
+  }
+
+  private logErrors(
+    emitter: { on(event: 'error', listener: (error: Error) => void): unknown },
+    name: string,
+    kind: string,
+  ): void {
+    let loggedAt = 0;
+    emitter.on('error', (error: Error) => {
+      const now = Date.now();
+      if (now - loggedAt < ERROR_LOG_INTERVAL_MS) return;
+      loggedAt = now;
+      this.logger.warn({ [kind]: name, reason: error.message }, `${kind} connection error (Redis unreachable?)`);
+    });
   }
 
   /** The queues, by name. */
