@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { CursorPosition } from '../common/pagination/cursor.js';
+import { queryPrepared } from '../database/prepared.js';
 import { ActivityEntity, type ActorKind } from './activity.entity.js';
 
 export interface NewActivity {
@@ -20,6 +21,10 @@ export interface ActivityFilter {
   subjectId?: string;
 }
 
+const INSERT_ACTIVITY = `INSERT INTO activity_log (organization_id, actor_kind, actor_id, actor_label, action,
+    subject_type, subject_id, details)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb) RETURNING id, created_at`;
+
 /** Inserts and reads only: the table refuses anything else. */
 @Injectable()
 export class ActivityRepository {
@@ -30,21 +35,20 @@ export class ActivityRepository {
    * a transaction of its own around it otherwise: 3 round trips on every POST /v1/calls).
    */
   async insert(entry: NewActivity, manager?: EntityManager): Promise<ActivityEntity> {
-    const rows = await (manager ?? this.dataSource.manager).query<Array<{ id: string; created_at: Date }>>(
-      `INSERT INTO activity_log (organization_id, actor_kind, actor_id, actor_label, action, subject_type, subject_id,
-         details)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb) RETURNING id, created_at`,
-      [
-        entry.organizationId,
-        entry.actorKind,
-        entry.actorId,
-        entry.actorLabel,
-        entry.action,
-        entry.subjectType,
-        entry.subjectId,
-        entry.details === null ? null : JSON.stringify(entry.details),
-      ],
-    );
+    const values = [
+      entry.organizationId,
+      entry.actorKind,
+      entry.actorId,
+      entry.actorLabel,
+      entry.action,
+      entry.subjectType,
+      entry.subjectId,
+      entry.details === null ? null : JSON.stringify(entry.details),
+    ];
+    // in the caller's transaction through its manager; alone, a prepared statement on the pool
+    const rows = manager
+      ? await manager.query<Array<{ id: string; created_at: Date }>>(INSERT_ACTIVITY, values)
+      : (await queryPrepared<{ id: string; created_at: Date }>(this.dataSource, INSERT_ACTIVITY, values)).rows;
     const row = rows[0];
     if (!row) throw new Error('activity_log: the insert returned no row');
     return { ...entry, id: row.id, createdAt: row.created_at };

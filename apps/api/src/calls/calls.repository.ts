@@ -4,6 +4,7 @@ import { DataSource, In, type EntityManager } from 'typeorm';
 import type { CursorPosition } from '../common/pagination/cursor.js';
 import { CallIdempotencyKeyEntity } from './call-idempotency-key.entity.js';
 import { CallEntity } from './call.entity.js';
+import { queryPrepared } from '../database/prepared.js';
 
 export type NewCall = Pick<
   CallEntity,
@@ -79,7 +80,8 @@ export class CallsRepository {
    * in one statement: the key names the call as soon as the call exists.
    */
   async insert(call: NewCall, idempotencyKey?: string): Promise<CallEntity> {
-    const rows = await this.dataSource.query<SqlRow[]>(
+    const { rows } = await queryPrepared<SqlRow>(
+      this.dataSource,
       `WITH call AS (
          INSERT INTO calls (organization_id, flow_id, flow_version, "to", caller_id, purpose, subject, variables,
            simulation, status, attempt)
@@ -148,7 +150,8 @@ export class CallsRepository {
     },
   ): Promise<CallEntity | null> {
     // the row as updated (RETURNING *): reading it back would be a second round trip
-    const rows = await this.dataSource.query<[SqlRow[], number]>(
+    const { rows } = await queryPrepared<SqlRow>(
+      this.dataSource,
       `UPDATE calls SET status = $2,
               decision_ids = CASE WHEN $3::uuid IS NULL THEN decision_ids ELSE array_append(decision_ids, $3::uuid) END,
               last_decision = $4::jsonb,
@@ -170,7 +173,7 @@ export class CallsRepository {
         [...from],
       ],
     );
-    const row = rows[0][0];
+    const row = rows[0];
     return row ? toCall(row) : null;
   }
 
@@ -455,7 +458,8 @@ export class CallsRepository {
     requestHash: string,
     ttlSeconds: number,
   ): Promise<IdempotencyReservation> {
-    const inserted = await this.dataSource.query<Array<{ key: string }>>(
+    const { rows: inserted } = await queryPrepared<{ key: string }>(
+      this.dataSource,
       `INSERT INTO call_idempotency_keys (organization_id, key, request_hash, call_id, expires_at)
        VALUES ($1, $2, $3, NULL, now() + make_interval(secs => $4))
        ON CONFLICT (organization_id, key) DO UPDATE

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { CursorPosition } from '../common/pagination/cursor.js';
+import { queryPrepared } from '../database/prepared.js';
 
 /** Who did something, as stored beside each row. */
 export interface ActorColumns {
@@ -646,7 +647,8 @@ export class ComplianceRepository {
     callerE164: string | null,
     at: Date,
   ): Promise<GateFacts> {
-    const rows: SqlRow[] = await this.q().query(
+    const { rows } = await queryPrepared<SqlRow>(
+      this.dataSource,
       `SELECT
          (SELECT COALESCE(sp.legal_name, o.name) FROM organizations o
             LEFT JOIN seller_profiles sp ON sp.organization_id = o.id WHERE o.id = $1) AS legal_name,

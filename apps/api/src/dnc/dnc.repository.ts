@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { CursorPosition } from '../common/pagination/cursor.js';
+import { queryPrepared } from '../database/prepared.js';
 import { DncBitmapEntity, DncSnapshotAreaCodeEntity } from './dnc-bitmap.entity.js';
 import { type DncSnapshotKind, DncSnapshotEntity, type MalformedLine } from './dnc-snapshot.entity.js';
 
@@ -108,7 +109,9 @@ export class DncRepository {
    * fetches only the TOAST chunk that holds the byte.
    */
   async lookupByte(list: DncListKey, at: Date, npa: number, byteIndex: number): Promise<BitLookup | null> {
-    const rows = await this.dataSource.query<{ id: string; obtained_at: Date; byte: number | null }[]>(
+    // prepared: every single gate decision runs it, and planning it cost more than running it
+    const { rows } = await queryPrepared<{ id: string; obtained_at: Date; byte: number | null }>(
+      this.dataSource,
       `WITH s AS (
          SELECT id, obtained_at FROM dnc_snapshots
           WHERE organization_id = $1 AND kind = $2 AND state = $3 AND status = 'ready' AND obtained_at <= $4

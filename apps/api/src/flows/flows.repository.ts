@@ -6,6 +6,7 @@ import type { FlowStatus } from '@switchboard/contracts';
 import type { CursorPosition } from '../common/pagination/cursor.js';
 import { FlowVersionEntity } from './flow-version.entity.js';
 import { FlowEntity } from './flow.entity.js';
+import { queryPrepared } from '../database/prepared.js';
 import { escapeLike } from './flow-document.js';
 
 /** A flow row without its heavy columns (draft, layout, diagnostics): what lists need. */
@@ -207,7 +208,8 @@ export class FlowsRepository {
    * published version: the flow row is mutable (publish, delete), its versions are not.
    */
   async findLatestVersionNumber(organizationId: string, id: string): Promise<number | null | undefined> {
-    const rows = await this.manager.query<Array<{ latest_version: number | null }>>(
+    const { rows } = await queryPrepared<{ latest_version: number | null }>(
+      this.manager.connection,
       `SELECT latest_version FROM flows WHERE id = $1 AND organization_id = $2 AND deleted_at IS NULL`,
       [id, organizationId],
     );
