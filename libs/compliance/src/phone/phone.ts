@@ -17,6 +17,36 @@ export type ParsedPhone =
 export function parsePhone(raw: string, pattern: RegExp = NANP_E164_PATTERN): ParsedPhone {
   const text = raw.trim();
   if (text === '') return { ok: false, e164: undefined, problem: 'is empty' };
+  const parsed = readNumber(text);
+  if (parsed === undefined) return { ok: false, e164: undefined, problem: 'is not a phone number' };
+  const e164 = parsed.e164;
+  if (parsed.ext !== undefined && parsed.ext !== '') {
+    return { ok: false, e164, problem: 'has an extension, which cannot be dialled automatically' };
+  }
+  if (!pattern.test(e164)) {
+    return { ok: false, e164, problem: 'is not a NANP number of the form +1 NXX NXX XXXX' };
+  }
+  return { ok: true, e164, areaCode: e164.slice(2, 5), country: parsed.country };
+}
+
+/** What libphonenumber reads in a text: a number is parsed once per process, not once per use. */
+interface ReadNumber {
+  e164: string;
+  ext: string | undefined;
+  country: PhoneNumber['country'];
+}
+
+/**
+ * The last texts read, at most READ_CACHE_SIZE of them: one request parses the same few numbers
+ * several times (the API's checks, the gate, each consent and the caller id in `evaluate`), and a
+ * campaign the same caller id thousands of times. The answer depends on the text alone.
+ */
+const READ_CACHE_SIZE = 10_000;
+const readCache = new Map<string, ReadNumber | null>();
+
+function readNumber(text: string): ReadNumber | undefined {
+  const cached = readCache.get(text);
+  if (cached !== undefined) return cached ?? undefined;
   let parsed: PhoneNumber | undefined;
   try {
     parsed = /^tel:/i.test(text)
@@ -25,15 +55,11 @@ export function parsePhone(raw: string, pattern: RegExp = NANP_E164_PATTERN): Pa
   } catch {
     parsed = undefined;
   }
-  if (parsed === undefined) return { ok: false, e164: undefined, problem: 'is not a phone number' };
-  const e164 = parsed.number;
-  if (parsed.ext !== undefined && parsed.ext !== '') {
-    return { ok: false, e164, problem: 'has an extension, which cannot be dialled automatically' };
-  }
-  if (!pattern.test(e164)) {
-    return { ok: false, e164, problem: 'is not a NANP number of the form +1 NXX NXX XXXX' };
-  }
-  return { ok: true, e164, areaCode: e164.slice(2, 5), country: parsed.country };
+  const read = parsed === undefined ? null : { e164: parsed.number, ext: parsed.ext, country: parsed.country };
+  // a full cache starts again: cheaper than tracking which texts were used last
+  if (readCache.size >= READ_CACHE_SIZE) readCache.clear();
+  readCache.set(text, read);
+  return read ?? undefined;
 }
 
 /** The E.164 form used to compare numbers (consents, revocations, DNC entries), if any. */
