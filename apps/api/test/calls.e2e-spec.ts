@@ -170,6 +170,18 @@ describe('calls: POST /v1/calls, reads, cancel and the worker routes', () => {
     const badKey = `bad-${phone}`;
     await place(a, callBody(a, 'not a number'), badKey).expect(400);
     await place(a, callBody(a, phone, { subject: 'fixed' }), badKey).expect(202);
+
+    // a used key is answered before the body is judged: the same body replays its call even once
+    // the flow is gone, another body is a conflict whatever is wrong with it
+    const flowId = await createPublishedFlow(a);
+    const usedKey = `used-${phone}`;
+    const placed = await place(a, callBody(a, phone, { flowId }), usedKey).expect(202);
+    await http().delete(`/v1/flows/${flowId}`).set('authorization', a.bearer('designer')).expect(204);
+    const replayed = await place(a, callBody(a, phone, { flowId }), usedKey).expect(200);
+    expect(replayed.body.id).toBe(placed.body.id);
+    const conflict = await place(a, callBody(a, phone, { flowId, version: 99 }), usedKey).expect(409);
+    expect(conflict.body.error.code).toBe('CALL_IDEMPOTENCY_CONFLICT');
+    await place(a, callBody(a, phone, { flowId }), `fresh-${phone}`).expect(404);
   });
 
   it('BLOCKED (no consent): 202 blocked with the decision, nothing in the queue', async () => {

@@ -1,8 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import type { CursorPosition } from '../common/pagination/cursor.js';
-import { CallIdempotencyKeyEntity } from './call-idempotency-key.entity.js';
 import { CallEntity } from './call.entity.js';
 import { queryPrepared } from '../database/prepared.js';
 
@@ -12,9 +12,12 @@ export type NewCall = Pick<
 > &
   Partial<Pick<CallEntity, 'simulation'>>;
 
-/** The answer of an idempotency reservation: a fresh reservation, or the key's earlier use. */
-export type IdempotencyReservation =
-  { kind: 'reserved' } | { kind: 'existing'; requestHash: string; callId: string | null };
+/** An Idempotency-Key's earlier use: the body it came with and its call (null: still being created). */
+export interface IdempotencyKeyUse {
+  kind: 'existing';
+  requestHash: string;
+  callId: string | null;
+}
 
 /** Statuses a worker may claim a call from. */
 export const CLAIMABLE = ['queued', 'scheduled'] as const;
@@ -66,6 +69,21 @@ function toCall(row: SqlRow): CallEntity {
   };
 }
 
+/** The parameters $1…$9 of a new call's INSERT. */
+function callValues(call: NewCall): unknown[] {
+  return [
+    call.organizationId,
+    call.flowId,
+    call.flowVersion,
+    call.to,
+    call.callerId,
+    call.purpose,
+    call.subject,
+    JSON.stringify(call.variables),
+    call.simulation === undefined || call.simulation === null ? null : JSON.stringify(call.simulation),
+  ];
+}
+
 /** The only place of the calls feature that touches Postgres. */
 @Injectable()
 export class CallsRepository {
@@ -75,36 +93,53 @@ export class CallsRepository {
     return (manager ?? this.dataSource.manager).getRepository(CallEntity);
   }
 
-  /**
-   * A new call (`pending`, attempt 1), and the Idempotency-Key reserved for it (if any) bound to it,
-   * in one statement: the key names the call as soon as the call exists.
-   */
-  async insert(call: NewCall, idempotencyKey?: string): Promise<CallEntity> {
+  /** A new call (`pending`, attempt 1): one INSERT … RETURNING *. */
+  async insert(call: NewCall): Promise<CallEntity> {
     const { rows } = await queryPrepared<SqlRow>(
       this.dataSource,
-      `WITH call AS (
-         INSERT INTO calls (organization_id, flow_id, flow_version, "to", caller_id, purpose, subject, variables,
-           simulation, status, attempt)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, 'pending', 1)
-         RETURNING *),
-       bound AS (
-         UPDATE call_idempotency_keys SET call_id = (SELECT id FROM call)
-          WHERE organization_id = $1 AND key = $10)
-       SELECT * FROM call`,
-      [
-        call.organizationId,
-        call.flowId,
-        call.flowVersion,
-        call.to,
-        call.callerId,
-        call.purpose,
-        call.subject,
-        JSON.stringify(call.variables),
-        call.simulation === undefined || call.simulation === null ? null : JSON.stringify(call.simulation),
-        idempotencyKey ?? null,
-      ],
+      `INSERT INTO calls (organization_id, flow_id, flow_version, "to", caller_id, purpose, subject, variables,
+         simulation, status, attempt)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, 'pending', 1)
+       RETURNING *`,
+      callValues(call),
     );
     return toCall(rows[0] as SqlRow);
+  }
+
+  /**
+   * A new call under an Idempotency-Key, in one statement: the key is reserved for the call and the
+   * call inserted together (the key names the call from the start), unless the key was used in the
+   * last `ttlSeconds` — then nothing is written and the key's earlier use is answered. An expired
+   * key is taken over.
+   */
+  async insertWithIdempotencyKey(
+    call: NewCall,
+    key: string,
+    requestHash: string,
+    ttlSeconds: number,
+  ): Promise<{ kind: 'inserted'; call: CallEntity } | IdempotencyKeyUse> {
+    const { rows } = await queryPrepared<SqlRow>(
+      this.dataSource,
+      `WITH reserved AS (
+         INSERT INTO call_idempotency_keys (organization_id, key, request_hash, call_id, expires_at)
+         VALUES ($1::uuid, $10::text, $11::text, $12::uuid, now() + make_interval(secs => $13::int))
+         ON CONFLICT (organization_id, key) DO UPDATE
+           SET request_hash = EXCLUDED.request_hash, call_id = EXCLUDED.call_id, created_at = now(),
+               expires_at = EXCLUDED.expires_at
+           WHERE call_idempotency_keys.expires_at < now()
+         RETURNING call_id)
+       INSERT INTO calls (id, organization_id, flow_id, flow_version, "to", caller_id, purpose, subject, variables,
+         simulation, status, attempt)
+       SELECT call_id, $1::uuid, $2::uuid, $3::int, $4::text, $5::text, $6::text, $7::text, $8::jsonb, $9::jsonb,
+              'pending', 1
+         FROM reserved
+       RETURNING *`,
+      [...callValues(call), key, requestHash, randomUUID(), ttlSeconds],
+    );
+    if (rows[0]) return { kind: 'inserted', call: toCall(rows[0]) };
+    const earlier = await this.findIdempotencyKey(call.organizationId, key);
+    // the key expired or was freed in between: it is this request's to take
+    return earlier ?? this.insertWithIdempotencyKey(call, key, requestHash, ttlSeconds);
   }
 
   findById(organizationId: string, id: string): Promise<CallEntity | null> {
@@ -448,41 +483,15 @@ export class CallsRepository {
 
   // ------------------------------------------------------------------ idempotency keys
 
-  /**
-   * Reserves `key` for this request, or answers its earlier use. An expired key (24 h) is taken
-   * over by the new request.
-   */
-  async reserveIdempotencyKey(
-    organizationId: string,
-    key: string,
-    requestHash: string,
-    ttlSeconds: number,
-  ): Promise<IdempotencyReservation> {
-    const { rows: inserted } = await queryPrepared<{ key: string }>(
+  /** The use of `key` in the last 24 h (expired keys do not count), or null. */
+  async findIdempotencyKey(organizationId: string, key: string): Promise<IdempotencyKeyUse | null> {
+    const { rows } = await queryPrepared<{ request_hash: string; call_id: string | null }>(
       this.dataSource,
-      `INSERT INTO call_idempotency_keys (organization_id, key, request_hash, call_id, expires_at)
-       VALUES ($1, $2, $3, NULL, now() + make_interval(secs => $4))
-       ON CONFLICT (organization_id, key) DO UPDATE
-         SET request_hash = EXCLUDED.request_hash, call_id = NULL, created_at = now(), expires_at = EXCLUDED.expires_at
-         WHERE call_idempotency_keys.expires_at < now()
-       RETURNING key`,
-      [organizationId, key, requestHash, ttlSeconds],
+      `SELECT request_hash, call_id FROM call_idempotency_keys
+        WHERE organization_id = $1 AND key = $2 AND expires_at >= now()`,
+      [organizationId, key],
     );
-    if (inserted.length > 0) return { kind: 'reserved' };
-    const existing = await this.dataSource
-      .getRepository(CallIdempotencyKeyEntity)
-      .findOne({ where: { organizationId, key } });
-    if (!existing) return this.reserveIdempotencyKey(organizationId, key, requestHash, ttlSeconds);
-    return { kind: 'existing', requestHash: existing.requestHash, callId: existing.callId };
-  }
-
-  /** Frees a reservation whose request failed, so the caller can retry with the same key. */
-  async releaseIdempotencyKey(organizationId: string, key: string): Promise<void> {
-    await this.dataSource
-      .getRepository(CallIdempotencyKeyEntity)
-      .createQueryBuilder()
-      .delete()
-      .where('organization_id = :organizationId AND key = :key AND call_id IS NULL', { organizationId, key })
-      .execute();
+    const row = rows[0];
+    return row ? { kind: 'existing', requestHash: row.request_hash, callId: row.call_id } : null;
   }
 }

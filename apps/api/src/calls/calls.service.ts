@@ -35,11 +35,25 @@ import { variableProblems } from './call-variables.js';
 import type { CallEntity } from './call.entity.js';
 import { CallError } from './calls.errors.js';
 import { CallsClock } from './calls.clock.js';
-import { ACTIVE, CANCELLABLE, CLAIMABLE, CallsRepository } from './calls.repository.js';
+import {
+  ACTIVE,
+  CANCELLABLE,
+  CLAIMABLE,
+  CallsRepository,
+  type IdempotencyKeyUse,
+  type NewCall,
+} from './calls.repository.js';
 import { CallsQueue } from './jobs/calls.queue.js';
 
 /** Idempotency keys are kept 24 h. */
 const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
+
+/** A request to place a call once checked: the row to insert, and when. */
+interface CheckedCall {
+  call: NewCall;
+  now: Date;
+  scheduleAt: Date | null;
+}
 
 /** The call's final status for each outcome the worker reports. */
 const STATUS_OF_OUTCOME: Record<CallDisposition, string> = {
@@ -83,45 +97,60 @@ export class CallsService {
 
   // ------------------------------------------------------------------ the caller's side
 
-  /** Creates a call, or answers the earlier one of the same Idempotency-Key; `replayed` tells which. */
+  /**
+   * Creates a call, or answers the earlier one of the same Idempotency-Key; `replayed` tells which.
+   * The request is checked first (numbers, flow version, variables), then the call is inserted
+   * with its key in one statement; a key already used answers as before the check: the same body
+   * replays its call, another is a conflict, whatever this request's own errors.
+   */
   async create(
     principal: Principal,
     body: CreateCallBody,
     idempotencyKey: string | undefined,
   ): Promise<{ result: CallCreated; replayed: boolean }> {
     const organizationId = principal.organizationId;
-    if (idempotencyKey === undefined) return { result: await this.createCall(principal, body), replayed: false };
+    if (idempotencyKey === undefined) {
+      const checked = await this.checkCall(principal, body);
+      return {
+        result: await this.placeCall(principal, checked, await this.calls.insert(checked.call)),
+        replayed: false,
+      };
+    }
 
     const requestHash = createHash('sha256').update(canonicalJson(body)).digest('hex');
-    const reservation = await this.calls.reserveIdempotencyKey(
-      organizationId,
+    let checked: CheckedCall;
+    try {
+      checked = await this.checkCall(principal, body);
+    } catch (error) {
+      const earlier = await this.calls.findIdempotencyKey(organizationId, idempotencyKey);
+      if (earlier) return this.replay(organizationId, earlier, requestHash);
+      throw error;
+    }
+    const inserted = await this.calls.insertWithIdempotencyKey(
+      checked.call,
       idempotencyKey,
       requestHash,
       IDEMPOTENCY_TTL_SECONDS,
     );
-    if (reservation.kind === 'existing') {
-      if (reservation.requestHash !== requestHash) throw CallError.idempotencyConflict();
-      if (reservation.callId === null) throw CallError.idempotencyInProgress();
-      const call = await this.calls.findById(organizationId, reservation.callId);
-      if (!call) throw CallError.notFound(reservation.callId);
-      return { result: created(call), replayed: true };
-    }
-    try {
-      const result = await this.createCall(principal, body, idempotencyKey);
-      return { result, replayed: false };
-    } catch (error) {
-      await this.calls.releaseIdempotencyKey(organizationId, idempotencyKey);
-      throw error;
-    }
+    if (inserted.kind === 'existing') return this.replay(organizationId, inserted, requestHash);
+    return { result: await this.placeCall(principal, checked, inserted.call), replayed: false };
   }
 
-  private async createCall(
-    principal: Principal,
-    body: CreateCallBody,
-    /** the reserved Idempotency-Key, bound to the call as it is inserted */
-    idempotencyKey?: string,
-  ): Promise<CallCreated> {
-    const organizationId = principal.organizationId;
+  /** The answer to a key used before: its call, a conflict (another body) or "in progress". */
+  private async replay(
+    organizationId: string,
+    earlier: IdempotencyKeyUse,
+    requestHash: string,
+  ): Promise<{ result: CallCreated; replayed: boolean }> {
+    if (earlier.requestHash !== requestHash) throw CallError.idempotencyConflict();
+    if (earlier.callId === null) throw CallError.idempotencyInProgress();
+    const call = await this.calls.findById(organizationId, earlier.callId);
+    if (!call) throw CallError.notFound(earlier.callId);
+    return { result: created(call), replayed: true };
+  }
+
+  /** The request checked: numbers, schedule, the pinned flow version, variables, purpose lints. */
+  private async checkCall(principal: Principal, body: CreateCallBody): Promise<CheckedCall> {
     const now = this.clock.now();
     const to = parsePhone(body.to);
     if (!to.ok) throw CallError.invalidPhone('body.to', to.problem);
@@ -135,10 +164,11 @@ export class CallsService {
     if (problems.length > 0) throw CallError.invalidVariables(problems);
     const lints = purposeLintDetails(document, body.purpose ?? document.purpose);
     if (lints.length > 0) throw CallError.failsCompliance(lints);
-
-    const call = await this.calls.insert(
-      {
-        organizationId,
+    return {
+      now,
+      scheduleAt,
+      call: {
+        organizationId: principal.organizationId,
         flowId: body.flowId,
         flowVersion: version,
         to: to.e164,
@@ -148,9 +178,13 @@ export class CallsService {
         variables: body.variables,
         simulation: body.simulation ?? null,
       },
-      idempotencyKey,
-    );
+    };
+  }
 
+  /** The schedule-time gate of an inserted call, its status, its job and its activity entry. */
+  private async placeCall(principal: Principal, checked: CheckedCall, call: CallEntity): Promise<CallCreated> {
+    const organizationId = principal.organizationId;
+    const { now, scheduleAt } = checked;
     const at = scheduleAt ?? now;
     const gate = await this.gate.check(
       organizationId,
