@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { AuditVerify } from '@switchboard/contracts';
+import { GroupCommit } from '../common/batching/group-commit.js';
 import { canonicalJson } from './canonical-json.js';
 import { ComplianceRepository, GENESIS_HASH, type DecisionRow, type NewDecision } from './compliance.repository.js';
 
@@ -40,12 +41,6 @@ const VERIFY_BATCH = 500;
 /** The most decisions one group commit writes (the rest wait for the next). */
 export const GROUP_COMMIT_MAX = 500;
 
-interface Waiting {
-  decision: NewDecision;
-  resolve: (row: DecisionRow) => void;
-  reject: (error: unknown) => void;
-}
-
 /**
  * The decision log: every evaluation, append-only (triggers refuse UPDATE/DELETE/TRUNCATE) and
  * hash-chained per organisation, so that a row changed or removed behind the API's back is found by
@@ -53,12 +48,15 @@ interface Waiting {
  */
 @Injectable()
 export class DecisionLogService {
-  constructor(private readonly repository: ComplianceRepository) {}
+  /** single decisions, grouped per organisation into one chained INSERT */
+  private readonly appends: GroupCommit<NewDecision, DecisionRow>;
 
-  /** per organisation: the decisions waiting for the append in flight to finish */
-  private readonly waiting = new Map<string, Waiting[]>();
-  /** organisations with an append in flight from this process */
-  private readonly writing = new Set<string>();
+  constructor(private readonly repository: ComplianceRepository) {
+    this.appends = new GroupCommit((decisions) => this.repository.appendDecisions(decisions, decisionHash), {
+      groupOf: (decision) => decision.organizationId,
+      maxBatch: GROUP_COMMIT_MAX,
+    });
+  }
 
   /**
    * Appends one decision; resolves once it is committed, with its chain position. Group commit:
@@ -68,45 +66,7 @@ export class DecisionLogService {
    * decision at a time, so a decision the database refuses fails alone.
    */
   append(entry: Omit<NewDecision, 'id' | 'createdAt'>): Promise<DecisionRow> {
-    const decision: NewDecision = { ...entry, id: randomUUID(), createdAt: new Date() };
-    return new Promise<DecisionRow>((resolve, reject) => {
-      const organizationId = decision.organizationId;
-      const queue = this.waiting.get(organizationId);
-      if (queue) queue.push({ decision, resolve, reject });
-      else this.waiting.set(organizationId, [{ decision, resolve, reject }]);
-      if (!this.writing.has(organizationId)) void this.drain(organizationId);
-    });
-  }
-
-  private async drain(organizationId: string): Promise<void> {
-    this.writing.add(organizationId);
-    try {
-      for (;;) {
-        const queue = this.waiting.get(organizationId);
-        if (!queue || queue.length === 0) break;
-        const batch = queue.splice(0, GROUP_COMMIT_MAX);
-        if (queue.length === 0) this.waiting.delete(organizationId);
-        await this.write(batch);
-      }
-    } finally {
-      this.writing.delete(organizationId);
-    }
-  }
-
-  private async write(batch: Waiting[]): Promise<void> {
-    try {
-      const rows = await this.repository.appendDecisions(
-        batch.map((waiting) => waiting.decision),
-        decisionHash,
-      );
-      batch.forEach((waiting, i) => waiting.resolve(rows[i] as DecisionRow));
-    } catch (error) {
-      if (batch.length === 1) {
-        batch[0]?.reject(error);
-        return;
-      }
-      for (const waiting of batch) await this.write([waiting]);
-    }
+    return this.appends.run({ ...entry, id: randomUUID(), createdAt: new Date() });
   }
 
   /** Appends the entries in order, chained, in one INSERT (one transaction: all or none). */
