@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import type { CursorPosition } from '../common/pagination/cursor.js';
+import { GroupCommit } from '../common/batching/group-commit.js';
 import { CallEntity } from './call.entity.js';
 import { queryPrepared } from '../database/prepared.js';
 
@@ -69,48 +70,52 @@ function toCall(row: SqlRow): CallEntity {
   };
 }
 
-/** The parameters $1…$9 of a new call's INSERT. */
-function callValues(call: NewCall): unknown[] {
-  return [
-    call.organizationId,
-    call.flowId,
-    call.flowVersion,
-    call.to,
-    call.callerId,
-    call.purpose,
-    call.subject,
-    JSON.stringify(call.variables),
-    call.simulation === undefined || call.simulation === null ? null : JSON.stringify(call.simulation),
-  ];
+/** A call to insert, and the Idempotency-Key to reserve for it (if any). */
+interface NewCallItem {
+  call: NewCall;
+  idempotency: { key: string; requestHash: string; ttlSeconds: number } | null;
+}
+
+/** How a pending call leaves `pending` after its schedule-time gate. */
+export interface PendingDecision {
+  status: 'blocked' | 'scheduled' | 'queued';
+  decisionId: string | null;
+  decision: Record<string, unknown>;
+  scheduledFor: Date | null;
 }
 
 /** The only place of the calls feature that touches Postgres. */
 @Injectable()
 export class CallsRepository {
+  /** new calls of concurrent requests, one INSERT */
+  private readonly inserts = new GroupCommit<NewCallItem, { kind: 'inserted'; call: CallEntity } | IdempotencyKeyUse>(
+    (items) => this.insertMany(items),
+  );
+  /** the schedule-time decisions of concurrent requests, one UPDATE */
+  private readonly pendingDecisions = new GroupCommit<{ id: string; change: PendingDecision }, CallEntity | null>(
+    (items) => this.decidePendingMany(items),
+  );
+
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   private calls(manager?: EntityManager) {
     return (manager ?? this.dataSource.manager).getRepository(CallEntity);
   }
 
-  /** A new call (`pending`, attempt 1): one INSERT … RETURNING *. */
+  /** A new call (`pending`, attempt 1), grouped with concurrent ones (see `insertWithIdempotencyKey`). */
   async insert(call: NewCall): Promise<CallEntity> {
-    const { rows } = await queryPrepared<SqlRow>(
-      this.dataSource,
-      `INSERT INTO calls (organization_id, flow_id, flow_version, "to", caller_id, purpose, subject, variables,
-         simulation, status, attempt)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, 'pending', 1)
-       RETURNING *`,
-      callValues(call),
-    );
-    return toCall(rows[0] as SqlRow);
+    const result = await this.inserts.run({ call, idempotency: null });
+    if (result.kind !== 'inserted') throw new Error('calls: a call without an Idempotency-Key was not inserted');
+    return result.call;
   }
 
   /**
-   * A new call under an Idempotency-Key, in one statement: the key is reserved for the call and the
-   * call inserted together (the key names the call from the start), unless the key was used in the
+   * A new call under an Idempotency-Key: the key is reserved for the call and the call inserted in
+   * the same statement (the key names the call from the start), unless the key was used in the
    * last `ttlSeconds` — then nothing is written and the key's earlier use is answered. An expired
-   * key is taken over.
+   * key is taken over. Group commit: the calls of concurrent requests go in one INSERT (a lone
+   * one at once); a statement that fails is retried call by call, so a call the database refuses
+   * fails alone.
    */
   async insertWithIdempotencyKey(
     call: NewCall,
@@ -118,11 +123,35 @@ export class CallsRepository {
     requestHash: string,
     ttlSeconds: number,
   ): Promise<{ kind: 'inserted'; call: CallEntity } | IdempotencyKeyUse> {
-    const { rows } = await queryPrepared<SqlRow>(
+    return this.inserts.run({ call, idempotency: { key, requestHash, ttlSeconds } });
+  }
+
+  /** New calls, with or without a key each, in one statement; one answer per call, in order. */
+  private async insertMany(
+    items: NewCallItem[],
+  ): Promise<Array<{ kind: 'inserted'; call: CallEntity } | IdempotencyKeyUse>> {
+    // a key twice in one statement would conflict with itself: the later use is answered after
+    const seen = new Set<string>();
+    const written = items.map((item) => {
+      if (item.idempotency === null) return true;
+      const name = `${item.call.organizationId}:${item.idempotency.key}`;
+      if (seen.has(name)) return false;
+      seen.add(name);
+      return true;
+    });
+    const rows = items.filter((_, i) => written[i]);
+    const ids = rows.map(() => randomUUID());
+    const { rows: inserted } = await queryPrepared<SqlRow>(
       this.dataSource,
-      `WITH reserved AS (
+      `WITH input AS (
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int[], $5::text[], $6::text[], $7::text[],
+           $8::text[], $9::jsonb[], $10::jsonb[], $11::text[], $12::text[], $13::int[])
+           AS u(id, organization_id, flow_id, flow_version, "to", caller_id, purpose, subject, variables, simulation,
+                key, request_hash, ttl_seconds)),
+       reserved AS (
          INSERT INTO call_idempotency_keys (organization_id, key, request_hash, call_id, expires_at)
-         VALUES ($1::uuid, $10::text, $11::text, $12::uuid, now() + make_interval(secs => $13::int))
+         SELECT organization_id, key, request_hash, id, now() + make_interval(secs => ttl_seconds)
+           FROM input WHERE key IS NOT NULL
          ON CONFLICT (organization_id, key) DO UPDATE
            SET request_hash = EXCLUDED.request_hash, call_id = EXCLUDED.call_id, created_at = now(),
                expires_at = EXCLUDED.expires_at
@@ -130,16 +159,44 @@ export class CallsRepository {
          RETURNING call_id)
        INSERT INTO calls (id, organization_id, flow_id, flow_version, "to", caller_id, purpose, subject, variables,
          simulation, status, attempt)
-       SELECT call_id, $1::uuid, $2::uuid, $3::int, $4::text, $5::text, $6::text, $7::text, $8::jsonb, $9::jsonb,
+       SELECT id, organization_id, flow_id, flow_version, "to", caller_id, purpose, subject, variables, simulation,
               'pending', 1
-         FROM reserved
+         FROM input WHERE key IS NULL OR id IN (SELECT call_id FROM reserved)
        RETURNING *`,
-      [...callValues(call), key, requestHash, randomUUID(), ttlSeconds],
+      [
+        ids,
+        rows.map((item) => item.call.organizationId),
+        rows.map((item) => item.call.flowId),
+        rows.map((item) => item.call.flowVersion),
+        rows.map((item) => item.call.to),
+        rows.map((item) => item.call.callerId),
+        rows.map((item) => item.call.purpose),
+        rows.map((item) => item.call.subject),
+        rows.map((item) => JSON.stringify(item.call.variables)),
+        rows.map((item) => (item.call.simulation ? JSON.stringify(item.call.simulation) : null)),
+        rows.map((item) => item.idempotency?.key ?? null),
+        rows.map((item) => item.idempotency?.requestHash ?? null),
+        rows.map((item) => item.idempotency?.ttlSeconds ?? null),
+      ],
     );
-    if (rows[0]) return { kind: 'inserted', call: toCall(rows[0]) };
-    const earlier = await this.findIdempotencyKey(call.organizationId, key);
-    // the key expired or was freed in between: it is this request's to take
-    return earlier ?? this.insertWithIdempotencyKey(call, key, requestHash, ttlSeconds);
+    const byId = new Map(inserted.map((row) => [row.id as string, toCall(row)]));
+    let next = 0;
+    return Promise.all(
+      items.map(async (item, i) => {
+        const id = written[i] ? ids[next++] : undefined;
+        const call = id === undefined ? undefined : byId.get(id);
+        if (call) return { kind: 'inserted' as const, call };
+        if (item.idempotency === null) throw new Error('calls: a call without an Idempotency-Key was not inserted');
+        const { key, requestHash, ttlSeconds } = item.idempotency;
+        const earlier = await this.findIdempotencyKey(item.call.organizationId, key);
+        if (earlier) return earlier;
+        // the key expired or was freed in between: it is this request's to take (directly: this
+        // runs inside the group's write, which the next group waits for)
+        const [again] = await this.insertMany([{ call: item.call, idempotency: { key, requestHash, ttlSeconds } }]);
+        if (!again) throw new Error('calls: no answer for the call');
+        return again;
+      }),
+    );
   }
 
   findById(organizationId: string, id: string): Promise<CallEntity | null> {
@@ -210,6 +267,42 @@ export class CallsRepository {
     );
     const row = rows[0];
     return row ? toCall(row) : null;
+  }
+
+  /**
+   * `applyDecision(id, ['pending'], change)` of a new call's schedule-time gate, grouped with the
+   * concurrent ones into one UPDATE (a lone one at once; a failed statement is retried call by call).
+   */
+  decidePending(id: string, change: PendingDecision): Promise<CallEntity | null> {
+    return this.pendingDecisions.run({ id, change });
+  }
+
+  private async decidePendingMany(
+    items: Array<{ id: string; change: PendingDecision }>,
+  ): Promise<(CallEntity | null)[]> {
+    const { rows } = await queryPrepared<SqlRow>(
+      this.dataSource,
+      `UPDATE calls c SET status = u.status,
+              decision_ids = CASE WHEN u.decision_id IS NULL THEN c.decision_ids
+                                  ELSE array_append(c.decision_ids, u.decision_id) END,
+              last_decision = u.decision,
+              scheduled_for = u.scheduled_for,
+              completed_at = CASE WHEN u.status = 'blocked' THEN now() ELSE c.completed_at END,
+              updated_at = now()
+         FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::jsonb[], $5::timestamptz[])
+           AS u(id, status, decision_id, decision, scheduled_for)
+        WHERE c.id = u.id AND c.status = 'pending'
+        RETURNING c.*`,
+      [
+        items.map((item) => item.id),
+        items.map((item) => item.change.status),
+        items.map((item) => item.change.decisionId),
+        items.map((item) => JSON.stringify(item.change.decision)),
+        items.map((item) => item.change.scheduledFor),
+      ],
+    );
+    const byId = new Map(rows.map((row) => [row.id as string, toCall(row)]));
+    return items.map((item) => byId.get(item.id) ?? null);
   }
 
   /** Moves the call from one of `from` to `to`; the updated row, or null when it was elsewhere. */

@@ -212,7 +212,7 @@ export class CallsService {
     } else {
       status = 'blocked';
     }
-    const decided = await this.calls.applyDecision(call.id, ['pending'], {
+    const decided = await this.calls.decidePending(call.id, {
       status,
       decisionId: gate.record?.id ?? null,
       decision: decisionJson(decision),

@@ -2,6 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
 import type { JobsOptions, Queue } from 'bullmq';
 import type { AppConfig } from '../../config/app-config.js';
+import { GroupCommit } from '../../common/batching/group-commit.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 
 export const CALLS_QUEUE = 'calls';
@@ -54,15 +55,27 @@ async function bounded<T>(work: Promise<T>, what: string): Promise<T> {
 /** The producer side of the `calls` queue, behind a class so the service does not see BullMQ. */
 @Injectable()
 export class CallsQueue {
+  /**
+   * single jobs, grouped with the concurrent ones into one `addBulk` (one round trip to Redis);
+   * a failure is Redis's, not a job's: every job of the group fails with it
+   */
+  private readonly adds = new GroupCommit<{ job: CallJob; delayMs: number }, void>(
+    async (jobs) => {
+      await this.enqueueMany(jobs);
+      return jobs.map(() => undefined);
+    },
+    { retryAlone: () => false },
+  );
+
   constructor(
     @InjectQueue(CALLS_QUEUE) private readonly queue: Queue<CallJob>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /** Adds the attempt's job (delayed by `delayMs`); resolves once Redis has it. */
   async enqueue(job: CallJob, delayMs: number): Promise<string> {
-    const jobId = callJobId(job.callId, job.attempt);
-    await bounded(this.queue.add('dial', job, this.jobOptions(jobId, delayMs)), 'enqueue');
-    return jobId;
+    await this.adds.run({ job, delayMs });
+    return callJobId(job.callId, job.attempt);
   }
 
   /**
