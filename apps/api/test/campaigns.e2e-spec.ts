@@ -278,17 +278,14 @@ describe('campaigns: /v1/campaigns, contacts, planning, pacing, retries', () => 
     // the same rule for a single call
     const phone = nextPhone();
     await consent(a, phone);
-    const call = await http()
-      .post('/v1/calls')
-      .set('authorization', a.bearer('operator'))
-      .send({
-        to: phone,
-        flowId,
-        callerId: CALLER_ID,
-        variables: VARIABLES,
-        purpose: 'TELEMARKETING',
-        subject: 'offers',
-      });
+    const call = await http().post('/v1/calls').set('authorization', a.bearer('operator')).send({
+      to: phone,
+      flowId,
+      callerId: CALLER_ID,
+      variables: VARIABLES,
+      purpose: 'TELEMARKETING',
+      subject: 'offers',
+    });
     expect(call.status, JSON.stringify(call.body)).toBe(422);
     expect(call.body.error).toMatchObject({ code: 'CALL_FLOW_FAILS_COMPLIANCE' });
     expect(call.body.error.details[0].path).toBe('body.purpose');
