@@ -74,6 +74,8 @@ describe('the product: single calls and campaigns through the real worker', () =
   const cancelledCampaignPhones = numbers('212', 5, 500);
 
   const ids: Record<string, string> = {};
+  /** each campaign contact's planned first slot, by contact id */
+  const plannedSlot = new Map<string, number>();
   const post = (path: string, body?: unknown, headers: Record<string, string> = {}) =>
     product.request('POST', path, body, { headers, timeoutMs: 60_000 });
   const get = (path: string) => product.request('GET', path);
@@ -306,7 +308,9 @@ describe('the product: single calls and campaigns through the real worker', () =
       blockedByReason: { NO_CONSENT: 1 },
     });
     const contacts = await get(`/v1/campaigns/${ids.campaign}/contacts?limit=100&state=scheduled`);
-    const runAts = (contacts.body.items as Array<{ nextAttemptAt: string }>).map((c) => Date.parse(c.nextAttemptAt));
+    const scheduled = contacts.body.items as Array<{ id: string; nextAttemptAt: string }>;
+    for (const contact of scheduled) plannedSlot.set(contact.id, Date.parse(contact.nextAttemptAt));
+    const runAts = [...plannedSlot.values()];
     expect(runAts).toHaveLength(49);
     expect(Math.min(...runAts)).toBe(windowOpens.getTime());
     // perMinute 240: one dial every quarter of a second from the opening
@@ -365,9 +369,12 @@ describe('the product: single calls and campaigns through the real worker', () =
       if (row.attempt === 1) firstOf.set(row.contact_id, row.attempted_at.getTime());
       else expect(row.attempted_at.getTime() - firstOf.get(row.contact_id)!).toBeGreaterThanOrEqual(60_000);
     }
-    // the pacing spread the first attempts over the planned quarter-second slots
+    // the pacing held: no first attempt dialled before its planned quarter-second slot (a delayed
+    // job may fire a little late, never early), so the first attempts spread over the 12 s planned
+    expect(firstOf.size).toBe(49);
+    for (const [contactId, at] of firstOf) expect(at, contactId).toBeGreaterThanOrEqual(plannedSlot.get(contactId)!);
     const firsts = [...firstOf.values()];
-    expect(Math.max(...firsts) - Math.min(...firsts)).toBeGreaterThanOrEqual(48 * 250);
+    expect(Math.max(...firsts) - Math.min(...firsts)).toBeGreaterThanOrEqual(48 * 250 - 1000);
 
     // campaign.completed reached the webhook, signed per Standard Webhooks
     const delivery = await until('campaign.completed to be delivered', 30_000, async () =>
