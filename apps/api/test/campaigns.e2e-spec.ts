@@ -648,5 +648,21 @@ describe('campaigns: /v1/campaigns, contacts, planning, pacing, retries', () => 
       .expect(200);
     expect((filtered.body.items as Json[]).map((c) => c.id).sort()).toEqual([call?.id, contact?.lastCallId].sort());
     await http().get('/v1/calls?campaignId=nope').set('authorization', a.bearer('viewer')).expect(400);
+
+    // and by contact: both calls of the contact (the cancelled one too), newest first; another
+    // organisation's contact id lists nothing
+    const byContact = await http()
+      .get(`/v1/calls?contactId=${contact?.id as string}`)
+      .set('authorization', a.bearer('viewer'))
+      .expect(200);
+    expect((byContact.body.items as Json[]).map((c) => c.id)).toEqual([contact?.lastCallId, call?.id]);
+    expect((byContact.body.items as Json[]).map((c) => c.status)).toEqual(['dialing', 'cancelled']);
+    const stranger = await http()
+      .get(`/v1/calls?contactId=${contact?.id as string}`)
+      .set('authorization', b.bearer('viewer'))
+      .expect(200);
+    expect(stranger.body.items).toEqual([]);
+    const bad = await http().get('/v1/calls?contactId=7').set('authorization', a.bearer('viewer')).expect(400);
+    expect(JSON.stringify(bad.body)).toContain('contactId');
   });
 });

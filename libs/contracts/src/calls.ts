@@ -165,6 +165,8 @@ export const CallListQuerySchema = PageQuerySchema.extend({
   status: z.enum(CALL_STATUSES).optional(),
   /** only the calls (attempts) of this campaign */
   campaignId: z.uuid({ message: 'must be a UUID' }).optional(),
+  /** only the calls (attempts) of this campaign contact, retries and re-planned ones included */
+  contactId: z.uuid({ message: 'must be a UUID' }).optional(),
 });
 export type CallListQuery = z.infer<typeof CallListQuerySchema>;
 

@@ -15,6 +15,8 @@ import { OrganizationEntity } from '../organizations/organization.entity.js';
 @Index('idx_calls_waiting', ['updatedAt', 'id'], { where: `status IN ('queued', 'scheduled')` })
 // the lease sweeper's look-up: live leases only, so a sweep that finds nothing reads a page or two
 @Index('idx_calls_lease', ['leaseUntil'], { where: `status IN ('dialing', 'in_progress')` })
+// a contact's calls, newest first (GET /v1/calls?contactId=), cancelled ones included
+@Index('idx_calls_contact', ['contactId', 'createdAt', 'id'], { where: 'contact_id IS NOT NULL' })
 // one live call row per attempt of a campaign contact: a retried producer never makes two
 @Index('uq_calls_contact_attempt', ['contactId', 'attempt'], {
   unique: true,

@@ -2,6 +2,7 @@ import { Calls1795268096260 } from '../database/migrations/1795268096260-calls.j
 import { CallSimulation1795270000000 } from '../database/migrations/1795270000000-call-simulation.js';
 import { CallRecovery1795280000000 } from '../database/migrations/1795280000000-call-recovery.js';
 import { CallReconcilerIndexes1796593075572 } from '../database/migrations/1796593075572-call-reconciler-indexes.js';
+import { CallsByContact1796680000000 } from '../database/migrations/1796680000000-calls-by-contact.js';
 import { CallIdempotencyKeyEntity } from './call-idempotency-key.entity.js';
 import { CallEntity } from './call.entity.js';
 
@@ -12,4 +13,5 @@ export const callsMigrations: Array<new (...args: never[]) => object> = [
   CallSimulation1795270000000,
   CallRecovery1795280000000,
   CallReconcilerIndexes1796593075572,
+  CallsByContact1796680000000,
 ];

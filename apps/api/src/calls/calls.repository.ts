@@ -210,7 +210,7 @@ export class CallsRepository {
 
   async list(
     organizationId: string,
-    filter: { status?: string | undefined; campaignId?: string | undefined },
+    filter: { status?: string | undefined; campaignId?: string | undefined; contactId?: string | undefined },
     after: CursorPosition | null,
     limit: number,
   ): Promise<CallEntity[]> {
@@ -223,6 +223,7 @@ export class CallsRepository {
     if (filter.status !== undefined) query.andWhere('c.status = :status', { status: filter.status });
     if (filter.campaignId !== undefined)
       query.andWhere('c.campaign_id = :campaignId', { campaignId: filter.campaignId });
+    if (filter.contactId !== undefined) query.andWhere('c.contact_id = :contactId', { contactId: filter.contactId });
     if (after) {
       query.andWhere('(c.created_at, c.id) < (:createdAt, :id)', { createdAt: after.createdAt, id: after.id });
     }

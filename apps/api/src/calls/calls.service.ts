@@ -256,7 +256,7 @@ export class CallsService {
   async list(principal: Principal, query: CallListQuery): Promise<Page<Call>> {
     const rows = await this.calls.list(
       principal.organizationId,
-      { status: query.status, campaignId: query.campaignId },
+      { status: query.status, campaignId: query.campaignId, contactId: query.contactId },
       decodeCursor(query.cursor),
       query.limit,
     );

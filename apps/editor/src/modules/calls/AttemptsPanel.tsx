@@ -7,8 +7,7 @@ import { StatusPill } from './StatusPill.js';
 
 /**
  * Every call placed for this campaign contact (each retry is a call; a pause returns a waiting call
- * and plans it again as a new one), the one shown marked. The API has no contact filter: the
- * campaign's newest 200 calls are read and the contact's kept.
+ * and plans it again as a new one), the one shown marked: the contact's newest 100 calls.
  */
 export function AttemptsPanel({ call }: { call: Call }) {
   const [attempts, setAttempts] = useState<Call[] | null>(null);
@@ -18,7 +17,7 @@ export function AttemptsPanel({ call }: { call: Call }) {
   useEffect(() => {
     if (!campaignId || !contactId) return;
     const controller = new AbortController();
-    listCalls({ campaignId, limit: 200 }, controller.signal)
+    listCalls({ contactId, limit: 100 }, controller.signal)
       .then((page) => {
         setAttempts(attemptsOfContact(page.items, contactId));
         setPartial(page.nextCursor !== null);
@@ -65,7 +64,7 @@ export function AttemptsPanel({ call }: { call: Call }) {
           </tbody>
         </table>
       </div>
-      {partial && <p className="hint">Only the campaign's newest 200 calls were searched.</p>}
+      {partial && <p className="hint">Only the contact's newest 100 calls are shown.</p>}
     </section>
   );
 }

@@ -4,12 +4,13 @@ import { api } from '../../api/client.js';
 /** `/v1/calls`: single calls and campaign attempts alike. */
 
 export function listCalls(
-  query: { status?: CallStatus | ''; campaignId?: string; cursor?: string | null; limit?: number },
+  query: { status?: CallStatus | ''; campaignId?: string; contactId?: string; cursor?: string | null; limit?: number },
   signal?: AbortSignal,
 ) {
   const params = new URLSearchParams({ limit: String(query.limit ?? 50) });
   if (query.status) params.set('status', query.status);
   if (query.campaignId) params.set('campaignId', query.campaignId);
+  if (query.contactId) params.set('contactId', query.contactId);
   if (query.cursor) params.set('cursor', query.cursor);
   return api<Page<Call>>(`/v1/calls?${params.toString()}`, signal ? { signal } : {});
 }
