@@ -191,6 +191,12 @@ describe('campaigns in a browser', () => {
     await page.getByTestId('campaign-window-end').fill('21:00');
     await page.getByTestId('campaign-per-minute').fill('30');
     await page.getByTestId('campaign-max-attempts').fill('2');
+    // the pinned version's input variables may be given defaults for every contact
+    await page.getByTestId('campaign-variables').waitFor();
+    expect(await page.getByTestId('campaign-variables').locator('label').allInnerTexts()).toEqual([
+      'first_name (required)',
+      'appointment_at (required)',
+    ]);
 
     // what the browser sees at once: no name, named in the banner too, the field focused
     await page.getByTestId('campaign-create').click();
@@ -212,9 +218,21 @@ describe('campaigns in a browser', () => {
     expect(await text('campaign-form-errors')).not.toContain('body.');
     await shot('form-api-error');
 
+    // a default of the wrong type: the API's message lands on the defaults, naming the variable
     await page.getByTestId('campaign-name').fill('Spring reminders');
+    await page.getByTestId('campaign-variable-appointment_at').fill('tomorrow');
+    await page.getByTestId('campaign-create').click();
+    await page.getByTestId('error-variables').waitFor();
+    expect(await text('error-variables')).toMatch(/^appointment_at: must be an ISO 8601 date-time/);
+    expect(await text('campaign-form-summary')).toBe('Not created yet: check Defaults for every contact.');
+    expect(await page.getByTestId('campaign-variable-appointment_at').getAttribute('aria-invalid')).toBe('true');
+    await expect.poll(() => page.evaluate('document.activeElement?.id')).toBe('campaign-variable-appointment_at');
+    await shot('form-defaults-error');
+    await page.getByTestId('campaign-variable-appointment_at').fill('');
+    await page.getByTestId('campaign-variable-first_name').fill('friend');
     await page.getByTestId('campaign-create').click();
     await expect.poll(() => text('campaign-status'), { timeout: 15_000 }).toBe('draft');
+    expect(await text('campaign-defaults')).toBe('first_name = friend');
     const campaignUrl = page.url();
 
     // the CSV is chosen at once, before the flow version's variables may have arrived: its header is
@@ -349,7 +367,8 @@ describe('campaigns in a browser', () => {
     await page.getByTestId('call-cancel').waitFor();
     await shot('call-replanned');
 
-    // an operator runs campaigns but sees numbers masked; the caller ids offered to them are masked too
+    // an operator runs campaigns but sees callees' numbers masked; the organisation's own caller ids
+    // are not a callee's data: they are offered whole
     await page.goto(campaignUrl);
     await signOutAndIn(OPERATOR, PASSWORD);
     await page.goto(campaignUrl);
@@ -362,9 +381,8 @@ describe('campaigns in a browser', () => {
     await page.getByTestId('nav-campaigns').click();
     await page.getByTestId('new-campaign').click();
     await page.getByTestId('campaign-flow').waitFor();
-    // the masked caller id is named in the hint, never filled in (the API would refuse it)
-    await expect.poll(() => text('hint-callerId')).toContain('masked');
-    expect(await page.getByTestId('campaign-caller-id').inputValue()).toBe('');
+    await expect.poll(() => page.getByTestId('campaign-caller-id').inputValue()).toBe('+12125550199');
+    expect(await text('hint-callerId')).toBe('A number your organisation owns.');
     await shot('operator-form');
 
     // a viewer reads, and is offered nothing to change

@@ -8,7 +8,7 @@ import {
   type CallSimulation,
 } from '@switchboard/contracts';
 import { parsePhone } from '@switchboard/compliance';
-import type { FlowDocument, Variable } from '@switchboard/flow';
+import { variableFromText, type FlowDocument, type Variable } from '@switchboard/flow';
 import { ApiError } from '../common/errors/api-error.js';
 import { variableProblems } from '../calls/call-variables.js';
 import type { NewContact } from './campaigns.repository.js';
@@ -213,31 +213,6 @@ function simulationCell(text: string): { value: CallSimulation | null } | { prob
   return { problem: `${issue?.path.map(String).join('.') || 'simulation'}: ${issue?.message ?? 'invalid'}` };
 }
 
-/** A CSV cell as the flow's variable type (an empty cell is no value); what cannot be read stays text. */
-function cellValue(variable: Variable | undefined, text: string): unknown {
-  const value = text.trim();
-  switch (variable?.type) {
-    case 'number': {
-      const n = Number(value);
-      return Number.isFinite(n) && value !== '' ? n : value;
-    }
-    case 'boolean': {
-      const lower = value.toLowerCase();
-      if (['true', 'yes', 'y', '1'].includes(lower)) return true;
-      if (['false', 'no', 'n', '0'].includes(lower)) return false;
-      return value;
-    }
-    case 'object':
-      try {
-        return JSON.parse(value) as unknown;
-      } catch {
-        return value;
-      }
-    default:
-      return value;
-  }
-}
-
 /**
  * Streams a CSV body (header row first) through csv-parse; rows are checked as they come. Not a
  * CSV at all (bad quoting, no header) → 400 and nothing is kept.
@@ -285,7 +260,7 @@ export async function parseCsvContacts(
           continue;
         }
         if (text.trim() === '') continue;
-        variables[name] = cellValue(inputs.get(name), text);
+        variables[name] = variableFromText(inputs.get(name)?.type, text);
       }
       const phone = record[map.phone];
       if (phone === undefined) problems.push({ row, field: 'phone', message: `missing column "${map.phone}"` });

@@ -1,4 +1,3 @@
-import type { FlowVersion } from '@switchboard/contracts';
 import { useCallback, useEffect, useState } from 'react';
 import { HttpError } from '../api/client.js';
 import { getFlow, getVersion } from '../api/flows.js';
@@ -7,7 +6,8 @@ import { formatTime } from '../modules/calls/call-view.js';
 import { StatusPill } from '../modules/calls/StatusPill.js';
 import { campaignAction, getCampaign } from '../modules/campaigns/api.js';
 import { ContactsTable } from '../modules/campaigns/ContactsTable.js';
-import { ContactsUpload, type InputVariable } from '../modules/campaigns/ContactsUpload.js';
+import { ContactsUpload } from '../modules/campaigns/ContactsUpload.js';
+import { inputVariablesOf, type InputVariable } from '../modules/campaigns/flow-inputs.js';
 import {
   ACTION_LABELS,
   actionBlocker,
@@ -20,18 +20,6 @@ import {
 import { CountersPanel } from '../modules/campaigns/CountersPanel.js';
 import type { CampaignDetail } from '../modules/campaigns/types.js';
 import { hrefOf } from '../router.js';
-
-function inputVariablesOf(version: FlowVersion): InputVariable[] {
-  const declared = (version.document as { variables?: unknown }).variables;
-  if (!Array.isArray(declared)) return [];
-  return (declared as unknown[])
-    .filter(
-      (v): v is { name: string; source?: string; required?: boolean } =>
-        typeof v === 'object' && v !== null && typeof (v as { name?: unknown }).name === 'string',
-    )
-    .filter((v) => (v.source ?? 'input') === 'input')
-    .map((v) => ({ name: v.name, required: v.required === true }));
-}
 
 const describeError = (err: unknown): string[] =>
   err instanceof HttpError
@@ -232,6 +220,16 @@ export function CampaignPage({ id }: { id: string }) {
               : `up to ${campaign.retry.maxAttempts} attempts, ${campaign.retry.minGapMinutes} min apart, on ${
                   campaign.retry.on.join(', ').replace(/_/g, ' ') || 'nothing'
                 }`}
+          </dd>
+        </div>
+        <div>
+          <dt>Defaults</dt>
+          <dd data-testid="campaign-defaults">
+            {Object.keys(campaign.variables).length === 0
+              ? 'none: every contact brings its own values'
+              : Object.entries(campaign.variables)
+                  .map(([name, value]) => `${name} = ${typeof value === 'string' ? value : JSON.stringify(value)}`)
+                  .join(', ')}
           </dd>
         </div>
         <div>

@@ -1,4 +1,4 @@
-import type { FlowDocument, Variable } from '../schema/index.js';
+import type { FlowDocument, Variable, VariableType } from '../schema/index.js';
 
 /** Reads a dot path (`data.slot.id`, `items.0.name`) from a JSON value. */
 export function readPath(value: unknown, path: string): unknown {
@@ -32,6 +32,36 @@ export function missingInputVariables(flow: FlowDocument, input: Record<string, 
     .filter((v) => v.source === 'input' && v.required && v.default === undefined)
     .filter((v) => input[v.name] === undefined || input[v.name] === null || input[v.name] === '')
     .map((v) => v.name);
+}
+
+/**
+ * A variable's value from text a person typed or a CSV cell held: numbers and booleans
+ * (true/yes/y/1, false/no/n/0) typed, objects parsed as JSON; what cannot be read stays text, for
+ * the variable checks to refuse by name. `undefined` for a blank text (no value).
+ */
+export function variableFromText(type: VariableType | undefined, text: string): unknown {
+  const value = text.trim();
+  if (value === '') return undefined;
+  switch (type) {
+    case 'number': {
+      const n = Number(value);
+      return Number.isFinite(n) ? n : value;
+    }
+    case 'boolean': {
+      const lower = value.toLowerCase();
+      if (['true', 'yes', 'y', '1'].includes(lower)) return true;
+      if (['false', 'no', 'n', '0'].includes(lower)) return false;
+      return value;
+    }
+    case 'object':
+      try {
+        return JSON.parse(value) as unknown;
+      } catch {
+        return value;
+      }
+    default:
+      return value;
+  }
 }
 
 function coerce(variable: Variable, value: unknown): unknown {

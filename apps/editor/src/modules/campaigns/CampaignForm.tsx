@@ -1,7 +1,7 @@
 import type { FlowSummary, FlowVersionSummary } from '@switchboard/contracts';
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { api, HttpError } from '../../api/client.js';
-import { listFlows, listVersions } from '../../api/flows.js';
+import { getVersion, listFlows, listVersions } from '../../api/flows.js';
 import { createCampaign } from './api.js';
 import {
   clearErrorsOf,
@@ -14,6 +14,7 @@ import {
   type FormErrors,
   type FormField,
 } from './campaign-form.js';
+import { inputVariablesOf, PLACEHOLDERS, type InputVariable } from './flow-inputs.js';
 import { RETRY_ON, WEEKDAYS, type Campaign } from './types.js';
 
 const DAY_LABELS: Record<string, string> = {
@@ -81,6 +82,8 @@ export function CampaignFormPanel({ onCreated, onCancel }: { onCreated: (c: Camp
   const [callerIds, setCallerIds] = useState<string[]>([]);
   /** the organisation's caller ids as this role sees them, masked: named in the hint, never filled in */
   const [maskedCallerIds, setMaskedCallerIds] = useState<string[]>([]);
+  /** the chosen version's input variables (null: none chosen yet, or being read) */
+  const [inputs, setInputs] = useState<InputVariable[] | null>(null);
   const [busy, setBusy] = useState(false);
   const callerList = useId();
   const formRef = useRef<HTMLFormElement>(null);
@@ -89,17 +92,24 @@ export function CampaignFormPanel({ onCreated, onCancel }: { onCreated: (c: Camp
     setForm((f) => ({ ...f, [key]: value }));
     setErrors((e) => clearErrorsOf(e, key));
   };
-  /** the first field with a message gets the focus (the form is taller than the window) */
+  /** errors shown after a submit: the first field with a message then gets the focus */
+  const [shown, setShown] = useState<FormErrors | null>(null);
   const showErrors = (next: FormErrors) => {
     setErrors(next);
-    const first = invalidFields(next)[0];
-    if (first)
-      requestAnimationFrame(() =>
-        formRef.current
-          ?.querySelector<HTMLElement>(`#${CSS.escape(inputId(first))}, [data-field="${first}"] input`)
-          ?.focus(),
-      );
+    setShown(next);
   };
+  // once the messages are rendered (the form is taller than the window)
+  useEffect(() => {
+    const first = shown && invalidFields(shown)[0];
+    if (!first) return;
+    const form = formRef.current;
+    const group = `[data-field="${first}"]`;
+    // in a group (days, retry outcomes, defaults): the input marked invalid, else its first one
+    (
+      form?.querySelector<HTMLElement>(`#${CSS.escape(inputId(first))}, ${group} [aria-invalid="true"]`) ??
+      form?.querySelector<HTMLElement>(`${group} input, ${group} select`)
+    )?.focus();
+  }, [shown]);
   const summary = errorSummary(errors);
 
   useEffect(() => {
@@ -129,6 +139,21 @@ export function CampaignFormPanel({ onCreated, onCancel }: { onCreated: (c: Camp
     list.includes(value) ? list.filter((v) => v !== value) : [...list, value];
   const selectedFlow = flows.find((f) => f.id === form.flowId);
 
+  // the input variables of the version the campaign will pin (the chosen one, else the latest)
+  const pinned = form.version ? Number(form.version) : (selectedFlow?.latestVersion ?? null);
+  useEffect(() => {
+    setInputs(null);
+    if (!form.flowId || !pinned) return;
+    let current = true;
+    getVersion(form.flowId, pinned)
+      .then((v) => current && setInputs(inputVariablesOf(v)))
+      .catch(() => current && setInputs([]));
+    return () => {
+      current = false;
+    };
+  }, [form.flowId, pinned]);
+  const setDefault = (name: string, text: string) => set('variables', { ...form.variables, [name]: text });
+
   return (
     <form
       ref={formRef}
@@ -137,7 +162,7 @@ export function CampaignFormPanel({ onCreated, onCancel }: { onCreated: (c: Camp
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
-        const result = toCreateBody(form);
+        const result = toCreateBody(form, inputs ?? []);
         if ('errors' in result) {
           showErrors(result.errors);
           return;
@@ -169,7 +194,7 @@ export function CampaignFormPanel({ onCreated, onCancel }: { onCreated: (c: Camp
               {...p}
               value={form.flowId}
               onChange={(e) => {
-                setForm((f) => ({ ...f, flowId: e.target.value, version: '' }));
+                setForm((f) => ({ ...f, flowId: e.target.value, version: '', variables: {} }));
                 setErrors((er) => clearErrorsOf(er, 'flowId'));
               }}
               data-testid="campaign-flow"
@@ -421,6 +446,50 @@ export function CampaignFormPanel({ onCreated, onCancel }: { onCreated: (c: Camp
           </Row>
         </div>
       </fieldset>
+
+      {inputs && inputs.length > 0 && (
+        <fieldset data-field="variables" data-testid="campaign-variables">
+          <legend>Defaults for every contact (a contact's own values win; empty = none)</legend>
+          <div className="form-grid">
+            {inputs.map((v) => {
+              const id = `campaign-variable-${v.name}`;
+              const text = form.variables[v.name] ?? '';
+              const invalid = Boolean(errors.fields.variables?.some((m) => m.startsWith(`${v.name}:`)));
+              const common = { id, value: text, 'aria-invalid': invalid, 'data-testid': id };
+              return (
+                <div className={`field${invalid ? ' field-invalid' : ''}`} key={v.name}>
+                  <label htmlFor={id}>
+                    {v.name}
+                    {v.required ? ' (required)' : ''}
+                  </label>
+                  {v.type === 'enum' || v.type === 'boolean' ? (
+                    <select {...common} onChange={(e) => setDefault(v.name, e.target.value)}>
+                      <option value="">No default</option>
+                      {(v.type === 'boolean' ? ['yes', 'no'] : (v.values ?? [])).map((option) => (
+                        <option key={option} value={option}>
+                          {option}
+                        </option>
+                      ))}
+                    </select>
+                  ) : (
+                    <input
+                      {...common}
+                      placeholder={PLACEHOLDERS[v.type] ?? ''}
+                      onChange={(e) => setDefault(v.name, e.target.value)}
+                    />
+                  )}
+                  <span className="hint">{v.type}</span>
+                </div>
+              );
+            })}
+          </div>
+          {errors.fields.variables && (
+            <span className="field-error" data-testid="error-variables">
+              {errors.fields.variables.join('; ')}
+            </span>
+          )}
+        </fieldset>
+      )}
 
       {(errors.general.length > 0 || summary) && (
         <div role="alert" className="banner banner-error banner-stack" data-testid="campaign-form-errors">

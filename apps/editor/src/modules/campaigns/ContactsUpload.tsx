@@ -10,12 +10,8 @@ import {
   type ColumnMapping,
 } from './csv-mapping.js';
 import { rejectedRowCount, rejectedRows, type RejectedRowView } from './import-result.js';
+import type { InputVariable } from './flow-inputs.js';
 import type { ContactImportResult } from './types.js';
-
-export interface InputVariable {
-  name: string;
-  required: boolean;
-}
 
 /** enough for any header row; the file itself is uploaded whole */
 const HEADER_BYTES = 64 * 1024;

@@ -10,6 +10,7 @@ import {
   type CampaignForm,
   type FormErrors,
 } from './campaign-form.js';
+import { inputVariablesOf, variableValue, type InputVariable } from './flow-inputs.js';
 
 const FLOW = '0b9c4c1e-2f7a-4d8e-9a55-1c2b3d4e5f60';
 const filled = (over: Partial<CampaignForm> = {}): CampaignForm => ({
@@ -200,5 +201,85 @@ describe('what the operator sees after a refused submit', () => {
       callerId: ['is not a phone number'],
     });
     expect(clearErrorsOf(errors, 'subject')).toBe(errors);
+  });
+});
+
+describe("the campaign's default variables", () => {
+  const inputs: InputVariable[] = [
+    { name: 'first_name', required: true, type: 'string' },
+    { name: 'visits', required: false, type: 'number' },
+    { name: 'vip', required: false, type: 'boolean' },
+    { name: 'plan', required: false, type: 'enum', values: ['basic', 'gold'] },
+    { name: 'profile', required: false, type: 'object' },
+  ];
+
+  it('sends the values typed, by their declared types; empty ones and unknown names are left out', () => {
+    const result = toCreateBody(
+      filled({
+        variables: { first_name: ' Ada ', visits: '3', vip: 'yes', plan: 'gold', profile: '{"a":1}', gone: 'x' },
+      }),
+      inputs,
+    );
+    if (!('body' in result)) throw new Error(JSON.stringify(result.errors));
+    expect(result.body.variables).toEqual({ first_name: 'Ada', visits: 3, vip: true, plan: 'gold', profile: { a: 1 } });
+    expect(CreateCampaignBodySchema.safeParse(result.body).success).toBe(true);
+
+    const none = toCreateBody(filled({ variables: { first_name: '  ', visits: '' } }), inputs);
+    if (!('body' in none)) throw new Error('expected a body');
+    expect(none.body).not.toHaveProperty('variables');
+  });
+
+  it('refuses a number or a yes/no that is not one, naming the variable', () => {
+    const result = toCreateBody(filled({ variables: { visits: 'three', vip: 'maybe' } }), inputs);
+    if (!('errors' in result)) throw new Error('expected errors');
+    expect(result.errors.fields.variables).toEqual(['visits: must be a number', 'vip: yes or no']);
+    expect(errorSummary(result.errors)).toBe('Not created yet: check Defaults for every contact.');
+  });
+
+  it("puts the API's messages about variables on the defaults, each naming its variable", () => {
+    const errors = errorsFromApi({
+      code: 'VALIDATION_FAILED',
+      message: 'The request is invalid.',
+      requestId: 'r1',
+      details: [
+        { path: 'body.variables.visits', message: 'must be a number (the flow declares it number)' },
+        { path: 'body.variables.nickname', message: 'the flow has no input variable of this name' },
+      ],
+    });
+    expect(errors.fields.variables).toEqual([
+      'visits: must be a number (the flow declares it number)',
+      'nickname: the flow has no input variable of this name',
+    ]);
+    expect(errors.general).toEqual([]);
+    expect(clearErrorsOf(errors, 'variables').fields).toEqual({});
+  });
+});
+
+describe('a flow version → its input variables', () => {
+  it('keeps input variables only, with their types and enum values', () => {
+    const document = {
+      variables: [
+        { name: 'first_name', type: 'string', source: 'input', required: true },
+        { name: 'answer', type: 'string', source: 'captured' },
+        { name: 'plan', type: 'enum', source: 'input', values: ['basic', 'gold'] },
+        { name: 'untyped' },
+        'junk',
+      ],
+    };
+    expect(inputVariablesOf({ document })).toEqual([
+      { name: 'first_name', required: true, type: 'string' },
+      { name: 'plan', required: false, type: 'enum', values: ['basic', 'gold'] },
+      { name: 'untyped', required: false, type: 'string' },
+    ]);
+    expect(inputVariablesOf({ document: {} })).toEqual([]);
+  });
+
+  it('types what was typed as the API types a CSV cell', () => {
+    expect(variableValue({ type: 'number' }, ' 2.5 ')).toBe(2.5);
+    expect(variableValue({ type: 'number' }, 'x')).toBe('x');
+    expect(variableValue({ type: 'boolean' }, 'No')).toBe(false);
+    expect(variableValue({ type: 'object' }, '[1]')).toEqual([1]);
+    expect(variableValue({ type: 'date' }, '2026-03-10')).toBe('2026-03-10');
+    expect(variableValue({ type: 'string' }, '   ')).toBeUndefined();
   });
 });

@@ -1,4 +1,5 @@
 import type { ApiError } from '@switchboard/contracts';
+import { variableValue, type InputVariable } from './flow-inputs.js';
 import { RETRY_ON, WEEKDAYS, type CreateCampaignRequest, type RetryOn, type Weekday } from './types.js';
 
 /** The "New campaign" form as typed: strings, as the inputs hold them. */
@@ -23,6 +24,8 @@ export interface CampaignForm {
   /** `datetime-local` values (the operator's own time zone) */
   startAt: string;
   endAt: string;
+  /** defaults of the pinned version's input variables, as typed (by name; '' = none) */
+  variables: Record<string, string>;
 }
 
 export const FORM_FIELDS = [
@@ -42,6 +45,7 @@ export const FORM_FIELDS = [
   'retry.on',
   'startAt',
   'endAt',
+  'variables',
 ] as const;
 export type FormField = (typeof FORM_FIELDS)[number];
 
@@ -63,6 +67,7 @@ export const FIELD_LABELS: Record<FormField, string> = {
   'retry.on': 'Retry when the call ends',
   startAt: 'Starts',
   endAt: 'Ends',
+  variables: 'Defaults for every contact',
 };
 
 /** The fields whose messages an edit of a form value makes stale. */
@@ -83,6 +88,7 @@ const FIELDS_OF: Record<keyof CampaignForm, FormField[]> = {
   retryOn: ['retry.on'],
   startAt: ['startAt', 'endAt'],
   endAt: ['endAt'],
+  variables: ['variables'],
 };
 
 export interface FormErrors {
@@ -109,6 +115,7 @@ export function emptyForm(): CampaignForm {
     retryOn: ['no_answer', 'busy'],
     startAt: '',
     endAt: '',
+    variables: {},
   };
 }
 
@@ -149,9 +156,14 @@ function instant(errors: FormErrors, field: FormField, local: string): string | 
 /**
  * The request body of `POST /v1/campaigns`, or the mistakes that can be seen before asking the API
  * (the API checks everything again: its answer is mapped by `errorsFromApi`). Optional parts the
- * operator left empty are left out so the API's defaults apply.
+ * operator left empty are left out so the API's defaults apply. `inputs`: the pinned version's
+ * input variables, whose defaults are typed by their declared types (a value typed for a variable
+ * the version no longer declares is dropped).
  */
-export function toCreateBody(form: CampaignForm): { body: CreateCampaignRequest } | { errors: FormErrors } {
+export function toCreateBody(
+  form: CampaignForm,
+  inputs: readonly InputVariable[] = [],
+): { body: CreateCampaignRequest } | { errors: FormErrors } {
   const errors: FormErrors = { fields: {}, general: [] };
   const name = form.name.trim();
   if (!name) add(errors, 'name', 'is required');
@@ -186,6 +198,16 @@ export function toCreateBody(form: CampaignForm): { body: CreateCampaignRequest 
   if (endAt && new Date(endAt).getTime() <= Date.now()) add(errors, 'endAt', 'must be in the future');
   if (startAt && endAt && endAt <= startAt) add(errors, 'endAt', 'must be after the start');
 
+  const variables: Record<string, unknown> = {};
+  for (const input of inputs) {
+    const value = variableValue(input, form.variables[input.name] ?? '');
+    if (value === undefined) continue;
+    if (input.type === 'number' && typeof value !== 'number')
+      add(errors, 'variables', `${input.name}: must be a number`);
+    if (input.type === 'boolean' && typeof value !== 'boolean') add(errors, 'variables', `${input.name}: yes or no`);
+    variables[input.name] = value;
+  }
+
   if (Object.keys(errors.fields).length > 0) return { errors };
   const subject = form.subject.trim();
   const body: CreateCampaignRequest = {
@@ -200,6 +222,7 @@ export function toCreateBody(form: CampaignForm): { body: CreateCampaignRequest 
     ...(window ? { window } : {}),
     ...(startAt ? { startAt } : {}),
     ...(endAt ? { endAt } : {}),
+    ...(Object.keys(variables).length > 0 ? { variables } : {}),
   };
   return { body };
 }
@@ -250,7 +273,10 @@ export function errorsFromApi(
     const field = [...FORM_FIELDS]
       .sort((a, b) => b.length - a.length)
       .find((f) => path === f || path.startsWith(`${f}.`));
-    if (field) add(errors, field, detail.message);
+    // a default's message names its variable: the defaults share one field
+    if (field === 'variables' && path !== field)
+      add(errors, field, `${path.slice('variables.'.length)}: ${detail.message}`);
+    else if (field) add(errors, field, detail.message);
     else if (path in GROUPS) add(errors, GROUPS[path]!, detail.message);
     else unplaced.push(`${detail.path}: ${detail.message}`);
   }
