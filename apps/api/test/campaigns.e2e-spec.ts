@@ -431,6 +431,41 @@ describe('campaigns: /v1/campaigns, contacts, planning, pacing, retries', () => 
     expect((await getCampaign(id)).status).toBe('cancelled');
   });
 
+  it("consent coverage of a campaign's contacts for the compliance reviewer; another organisation's campaign is a 404", async () => {
+    const consented = await consentedPhones(2);
+    const unconsented = nextPhone();
+    const id = await createCampaign();
+    await addJson(
+      id,
+      [...consented, unconsented].map((phone) => ({ phone, variables: { first_name: 'Ada' } })),
+    ).expect(200);
+    const coverage = (tenant: TestTenant, query: string, role: 'compliance' | 'operator' = 'compliance') =>
+      http().get(`/v1/compliance/reports/consent-coverage?${query}`).set('authorization', tenant.bearer(role));
+
+    const report = await coverage(a, `campaignId=${id}`).expect(200);
+    expect(report.body).toMatchObject({
+      total: 3,
+      covered: 2,
+      uncovered: [{ phone: unconsented, gap: 'NO_CONSENT' }],
+    });
+    expect(report.body.share).toBeCloseTo(2 / 3);
+    // the same numbers given as a list are judged the same
+    const listed = await http()
+      .post('/v1/compliance/reports/consent-coverage')
+      .set('authorization', a.bearer('compliance'))
+      .send({ phones: [...consented, unconsented] })
+      .expect(200);
+    expect({ ...listed.body, at: null }).toEqual({ ...report.body, at: null });
+
+    await coverage(a, `campaignId=${id}`, 'operator').expect(403);
+    const stranger = await coverage(b, `campaignId=${id}`).expect(404);
+    expect(stranger.body.error).toMatchObject({ code: 'CAMPAIGN_NOT_FOUND' });
+    expect(JSON.stringify(stranger.body)).not.toContain(unconsented);
+    const bad = await coverage(a, 'campaignId=7').expect(400);
+    expect(JSON.stringify(bad.body.error.details)).toContain('campaignId');
+    await coverage(a, '').expect(400);
+  });
+
   it('tenant isolation: another organisation gets 404 for every route', async () => {
     const id = await createCampaign();
     await http().get(`/v1/campaigns/${id}`).set('authorization', b.bearer('operator')).expect(404);

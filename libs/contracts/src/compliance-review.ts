@@ -15,7 +15,7 @@ const Instant = z.iso.datetime({
   message: 'must be an ISO 8601 date-time with an offset, e.g. 2026-03-10T14:00:00Z',
 });
 
-export type ComplianceReviewErrorCode = 'INVALID_PHONE' | 'BAD_REQUEST' | 'FORBIDDEN';
+export type ComplianceReviewErrorCode = 'INVALID_PHONE' | 'BAD_REQUEST' | 'FORBIDDEN' | 'CAMPAIGN_NOT_FOUND';
 
 export const PhoneParamsSchema = z.strictObject({
   phone: PhoneInput.describe('the number in any format (URL-encode "+" as %2B)'),
@@ -210,6 +210,12 @@ export const ConsentCoverageBodySchema = z.strictObject({
   phones: z.array(PhoneInput).min(1, 'give at least one number').max(10_000),
 });
 export type ConsentCoverageBody = z.infer<typeof ConsentCoverageBodySchema>;
+
+/** `GET …/consent-coverage?campaignId=`: the numbers of a campaign's contacts, however many. */
+export const ConsentCoverageQuerySchema = z.object({
+  campaignId: z.uuid({ message: 'must be a UUID' }),
+});
+export type ConsentCoverageQuery = z.infer<typeof ConsentCoverageQuerySchema>;
 
 export const CONSENT_COVERAGE_GAPS = ['NO_CONSENT', 'REVOKED', 'DISPUTED', 'INVALID'] as const;
 export const ConsentCoverageReportSchema = z.object({

@@ -6,6 +6,7 @@ import {
   ComplianceSearchPageSchema,
   ComplianceSearchQuerySchema,
   ConsentCoverageBodySchema,
+  ConsentCoverageQuerySchema,
   ConsentCoverageReportSchema,
   DncFreshnessReportSchema,
   DossierExportQuerySchema,
@@ -19,6 +20,7 @@ import {
   type ComplianceSearchHit,
   type ComplianceSearchQuery,
   type ConsentCoverageBody,
+  type ConsentCoverageQuery,
   type ConsentCoverageReport,
   type DncFreshnessReport,
   type Dossier,
@@ -177,12 +179,33 @@ export class ComplianceReviewController {
     return this.review.dncFreshnessReport(principal);
   }
 
+  @Get('reports/consent-coverage')
+  @Route({
+    summary: "Consent coverage of a campaign's contacts",
+    description:
+      "The share of the numbers of the campaign's contacts (each once, however many) with a consent in force now, judged as for a list of numbers (`POST` form). Another organisation's campaign is a 404.",
+    tags: TAGS,
+    query: ConsentCoverageQuerySchema,
+    responses: {
+      200: { description: 'The report', schema: ConsentCoverageReportSchema },
+      ...BAD_INPUT,
+      ...FORBIDDEN,
+      404: { description: 'No such campaign in this organisation' },
+    },
+  })
+  campaignConsentCoverage(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: ConsentCoverageQuery,
+  ): Promise<ConsentCoverageReport> {
+    return this.review.campaignConsentCoverage(principal, query);
+  }
+
   @Post('reports/consent-coverage')
   @HttpCode(200)
   @Route({
     summary: 'Consent coverage of a list of numbers',
     description:
-      'The share of the given numbers (any format, deduplicated) with a consent in force now: captured after the latest revocation, not disputed, and whose stored E1–E8 results all hold. Changes nothing. The `?campaignId=` form comes with the campaigns feature.',
+      'The share of the given numbers (any format, deduplicated) with a consent in force now: captured after the latest revocation, not disputed, and whose stored E1–E8 results all hold. Changes nothing. For the contacts of a campaign, the `GET` form with `?campaignId=`.',
     tags: TAGS,
     body: ConsentCoverageBodySchema,
     responses: {

@@ -19,6 +19,12 @@ export class ComplianceReviewError extends ApiError<ComplianceReviewErrorCode> {
     );
   }
 
+  static campaignNotFound(id: string): ComplianceReviewError {
+    return new ComplianceReviewError(404, 'CAMPAIGN_NOT_FOUND', `query.campaignId: no campaign ${id}`, [
+      { path: 'query.campaignId', message: 'no such campaign in this organisation' },
+    ]);
+  }
+
   static badCursor(): ComplianceReviewError {
     return new ComplianceReviewError(400, 'BAD_REQUEST', 'query.cursor: not a cursor returned by this list', [
       { path: 'query.cursor', message: 'not a cursor returned by this list' },

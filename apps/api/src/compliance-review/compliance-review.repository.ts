@@ -360,24 +360,44 @@ export class ComplianceReviewRepository {
    * Per number: any consent on file; one captured after the latest revocation (in force, as the
    * gate counts it); one of those not disputed; one of those whose stored E1–E8 results all hold.
    */
-  async coverage(organizationId: string, phones: string[], at: Date): Promise<CoverageRow[]> {
+  /**
+   * Consent coverage of the given numbers, or of the numbers of a campaign's contacts (null when
+   * the organisation has no such campaign).
+   */
+  async coverage(
+    organizationId: string,
+    numbers: { phones: string[] } | { campaignId: string },
+    at: Date,
+  ): Promise<CoverageRow[] | null> {
+    if ('campaignId' in numbers) {
+      const found = await this.dataSource.query<SqlRow[]>(
+        `SELECT 1 FROM campaigns WHERE id = $1 AND organization_id = $2`,
+        [numbers.campaignId, organizationId],
+      );
+      if (found.length === 0) return null;
+    }
+    const source =
+      'campaignId' in numbers
+        ? `SELECT DISTINCT phone FROM campaign_contacts WHERE campaign_id = $2::uuid AND organization_id = $1`
+        : `SELECT DISTINCT unnest($2::text[]) AS phone`;
     const rows = await this.dataSource.query<SqlRow[]>(
-      `WITH p AS (SELECT DISTINCT unnest($2::text[]) AS phone),
+      `WITH p AS (${source}),
        rv AS (SELECT phone_e164, max(received_at) AS revoked_at FROM revocations
-               WHERE organization_id = $1 AND phone_e164 = ANY($2) AND received_at <= $3 GROUP BY phone_e164),
+               WHERE organization_id = $1 AND phone_e164 IN (SELECT phone FROM p) AND received_at <= $3
+               GROUP BY phone_e164),
        c AS (SELECT c.phone_e164, c.captured_at > coalesce(rv.revoked_at, '-infinity') AS in_force,
                     d.id IS NULL AS undisputed,
                     NOT jsonb_path_exists(c.elements, '$[*] ? (@.ok == false)') AS valid
                FROM consents c
                LEFT JOIN rv ON rv.phone_e164 = c.phone_e164
                LEFT JOIN consent_disputes d ON d.consent_id = c.id
-              WHERE c.organization_id = $1 AND c.phone_e164 = ANY($2) AND c.captured_at <= $3)
+              WHERE c.organization_id = $1 AND c.phone_e164 IN (SELECT phone FROM p) AND c.captured_at <= $3)
        SELECT p.phone, count(c.phone_e164) > 0 AS has_consent,
               coalesce(bool_or(c.in_force), false) AS in_force,
               coalesce(bool_or(c.in_force AND c.undisputed), false) AS undisputed,
               coalesce(bool_or(c.in_force AND c.undisputed AND c.valid), false) AS valid
          FROM p LEFT JOIN c ON c.phone_e164 = p.phone GROUP BY p.phone ORDER BY p.phone`,
-      [organizationId, phones, at],
+      [organizationId, 'campaignId' in numbers ? numbers.campaignId : numbers.phones, at],
     );
     return rows.map((row) => ({
       phone: row.phone as string,

@@ -5,6 +5,7 @@ import type {
   ComplianceSearchHit,
   ComplianceSearchQuery,
   ConsentCoverageBody,
+  ConsentCoverageQuery,
   ConsentCoverageReport,
   DncFreshnessReport,
   DncListStatusView,
@@ -23,7 +24,7 @@ import type { Principal } from '../common/auth/principal.js';
 import { DNC_LIST_STATES, DncRegistryService } from '../dnc/dnc-registry.service.js';
 import { ComplianceReviewError } from './compliance-review.errors.js';
 import { renderPacket } from './compliance-review.packet.js';
-import { ComplianceReviewRepository, type HonouredRow } from './compliance-review.repository.js';
+import { ComplianceReviewRepository, type CoverageRow, type HonouredRow } from './compliance-review.repository.js';
 
 /** "≤ 31 days" of COMPLIANCE.md is ≤ 31 × 24 h. */
 export const DNC_MAX_AGE_HOURS = 31 * 24;
@@ -318,16 +319,19 @@ export class ComplianceReviewService {
       else problems.push({ path: `body.phones.${index}`, message: `${parsed.problem} (got "${raw.slice(0, 40)}")` });
     });
     if (problems.length > 0) throw ComplianceReviewError.invalidPhones(problems.slice(0, 50));
-    const rows = await this.repository.coverage(principal.organizationId, [...phones], now);
-    const uncovered: ConsentCoverageReport['uncovered'] = [];
-    for (const row of rows) {
-      if (row.valid) continue;
-      const gap = !row.hasConsent ? 'NO_CONSENT' : !row.inForce ? 'REVOKED' : !row.undisputed ? 'DISPUTED' : 'INVALID';
-      uncovered.push({ phone: row.phone, gap });
-    }
-    const total = rows.length;
-    const covered = total - uncovered.length;
-    return { at: now.toISOString(), total, covered, share: total === 0 ? 0 : covered / total, uncovered };
+    const rows = await this.repository.coverage(principal.organizationId, { phones: [...phones] }, now);
+    return coverageReport(rows ?? [], now);
+  }
+
+  /** The consent coverage of a campaign's contacts (their numbers, each once). */
+  async campaignConsentCoverage(
+    principal: Principal,
+    query: ConsentCoverageQuery,
+    now = new Date(),
+  ): Promise<ConsentCoverageReport> {
+    const rows = await this.repository.coverage(principal.organizationId, { campaignId: query.campaignId }, now);
+    if (!rows) throw ComplianceReviewError.campaignNotFound(query.campaignId);
+    return coverageReport(rows, now);
   }
 
   private async registries(org: string, phone: string, now: Date): Promise<Dossier['registries']> {
@@ -380,4 +384,17 @@ export function packageDossier(dossier: Dossier): DossierExport {
     },
     parts,
   };
+}
+
+/** Each number's coverage → the report: the uncovered ones with their gap, in number order. */
+function coverageReport(rows: CoverageRow[], now: Date): ConsentCoverageReport {
+  const uncovered: ConsentCoverageReport['uncovered'] = [];
+  for (const row of rows) {
+    if (row.valid) continue;
+    const gap = !row.hasConsent ? 'NO_CONSENT' : !row.inForce ? 'REVOKED' : !row.undisputed ? 'DISPUTED' : 'INVALID';
+    uncovered.push({ phone: row.phone, gap });
+  }
+  const total = rows.length;
+  const covered = total - uncovered.length;
+  return { at: now.toISOString(), total, covered, share: total === 0 ? 0 : covered / total, uncovered };
 }
