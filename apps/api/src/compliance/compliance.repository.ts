@@ -873,34 +873,44 @@ export class ComplianceRepository {
         prevHash = hash;
         return row;
       });
-      // column arrays + unnest: 19 parameters whatever the batch size (a VALUES list would need 19 per row)
+      // one JSON document of the rows (jsonb_to_recordset): two parameters whatever the batch size,
+      // and each row's input (≈ 2 KB of evidence) goes as JSON as it is, where a jsonb[] parameter
+      // had every element escaped into an array literal (by pg, then parsed back by Postgres)
       await manager.query(
         `INSERT INTO compliance_decisions (id, organization_id, seq, phone_e164, purpose, mode, dry_run, outcome,
            next_allowed_at, reasons, decision, input, rule_set_version, dnc_snapshot_ids, call_id, campaign_id,
            prev_hash, hash, created_at)
-         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::boolean[],
-           $8::text[], $9::timestamptz[], $10::jsonb[], $11::jsonb[], $12::jsonb[], $13::text[], $14::jsonb[],
-           $15::text[], $16::text[], $17::text[], $18::text[], $19::timestamptz[])`,
+         SELECT x.id, $1::uuid, x.seq, x.phone_e164, x.purpose, x.mode, x.dry_run, x.outcome, x.next_allowed_at, x.reasons,
+                x.decision, x.input, x.rule_set_version, x.dnc_snapshot_ids, x.call_id, x.campaign_id, x.prev_hash,
+                x.hash, x.created_at
+           FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, seq bigint, phone_e164 text, purpose text, mode text,
+                dry_run boolean, outcome text, next_allowed_at timestamptz, reasons jsonb, decision jsonb, input jsonb,
+                rule_set_version text, dnc_snapshot_ids jsonb, call_id text, campaign_id text, prev_hash text,
+                hash text, created_at timestamptz)`,
         [
-          rows.map((r) => r.id),
-          rows.map((r) => r.organizationId),
-          rows.map((r) => r.seq),
-          rows.map((r) => r.phoneE164),
-          rows.map((r) => r.purpose),
-          rows.map((r) => r.mode),
-          rows.map((r) => r.dryRun),
-          rows.map((r) => r.outcome),
-          rows.map((r) => r.nextAllowedAt),
-          rows.map((r) => JSON.stringify(r.reasons)),
-          rows.map((r) => JSON.stringify(r.decision)),
-          rows.map((r) => JSON.stringify(r.input)),
-          rows.map((r) => r.ruleSetVersion),
-          rows.map((r) => JSON.stringify(r.dncSnapshotIds)),
-          rows.map((r) => r.callId),
-          rows.map((r) => r.campaignId),
-          rows.map((r) => r.prevHash),
-          rows.map((r) => r.hash),
-          rows.map((r) => r.createdAt),
+          organizationId,
+          JSON.stringify(
+            rows.map((r) => ({
+              id: r.id,
+              seq: r.seq,
+              phone_e164: r.phoneE164,
+              purpose: r.purpose,
+              mode: r.mode,
+              dry_run: r.dryRun,
+              outcome: r.outcome,
+              next_allowed_at: r.nextAllowedAt?.toISOString() ?? null,
+              reasons: r.reasons,
+              decision: r.decision,
+              input: r.input,
+              rule_set_version: r.ruleSetVersion,
+              dnc_snapshot_ids: r.dncSnapshotIds,
+              call_id: r.callId,
+              campaign_id: r.campaignId,
+              prev_hash: r.prevHash,
+              hash: r.hash,
+              created_at: r.createdAt.toISOString(),
+            })),
+          ),
         ],
       );
       return rows;
