@@ -6,7 +6,8 @@ import { ComplianceReviewService } from './compliance-review.service.js';
 
 /**
  * The compliance reviewer's read side (issue 4, part 7): dossiers, search, export with checksums
- * and reports over the compliance feature's tables and the DNC registries. Owns no table.
+ * and reports over the compliance feature's tables and the DNC registries (and, for the consent
+ * coverage of a campaign, its contacts' numbers). Owns no table.
  */
 @Module({
   imports: [DncModule],

@@ -359,10 +359,8 @@ export class ComplianceReviewRepository {
   /**
    * Per number: any consent on file; one captured after the latest revocation (in force, as the
    * gate counts it); one of those not disputed; one of those whose stored E1–E8 results all hold.
-   */
-  /**
-   * Consent coverage of the given numbers, or of the numbers of a campaign's contacts (null when
-   * the organisation has no such campaign).
+   * The numbers: those given, or those of a campaign's contacts (null when the organisation has no
+   * such campaign).
    */
   async coverage(
     organizationId: string,
