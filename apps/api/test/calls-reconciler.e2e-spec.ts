@@ -15,7 +15,7 @@ import type { AppConfig } from '../src/config/app-config.js';
 import { APP_CONFIG } from '../src/config/config.module.js';
 import { createScratchDatabase, dropDatabase, runMigrations } from '../src/database/migrate.js';
 import { REDIS_CLIENT } from '../src/redis/redis.module.js';
-import { createTenant, recordConsent, type TestTenant } from './fixtures.js';
+import { createTenant, ownCallerId, publishedTemplate, recordConsent, type TestTenant } from './fixtures.js';
 import { createTestApp, LogCapture } from './test-app.js';
 
 const CALLER_ID = '+12125550199';
@@ -134,22 +134,8 @@ describe('calls queue reconciler: every waiting call has its job, at the cost of
     redis = app.get<Redis>(REDIS_CLIENT);
     reconciler = app.get(CallsQueueReconciler);
     tenant = await createTenant(app, 'Reconciler Ltd');
-    await http()
-      .post('/v1/caller-ids')
-      .set('authorization', tenant.bearer('operator'))
-      .send({ phone: CALLER_ID, verifiedOwned: true, label: 'main line' })
-      .expect(201);
-    const flow = await http()
-      .post('/v1/flows')
-      .set('authorization', tenant.bearer('designer'))
-      .send({ templateId: 'appointment-reminder' })
-      .expect(201);
-    flowId = flow.body.id as string;
-    await http()
-      .post(`/v1/flows/${flowId}/publish`)
-      .set('authorization', tenant.bearer('designer'))
-      .send({ message: 'v1' })
-      .expect(201);
+    await ownCallerId(app, tenant, CALLER_ID);
+    flowId = await publishedTemplate(app, tenant);
     // the start-up pass (and the one of the connection's first `ready`) are behind this one
     await queue.getBackend().client;
     await reconcile();

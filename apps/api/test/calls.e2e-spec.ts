@@ -6,7 +6,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CallsClock } from '../src/calls/calls.clock.js';
 import { CALLS_QUEUE } from '../src/calls/jobs/calls.queue.js';
-import { createTenant, recordConsent, type TestTenant } from './fixtures.js';
+import { createTenant, ownCallerId, publishedTemplate, recordConsent, type TestTenant } from './fixtures.js';
 import { createTestApp } from './test-app.js';
 
 // The API's JSON, navigated freely: the assertions are the type checks.
@@ -68,20 +68,6 @@ describe('calls: POST /v1/calls, reads, cancel and the worker routes', () => {
   const claim = (id: string, attempt = 1, workerId = 'worker-1') =>
     http().post(`/internal/calls/${id}/claim`).set('authorization', worker).send({ attempt, workerId });
 
-  async function createPublishedFlow(tenant: TestTenant): Promise<string> {
-    const created = await http()
-      .post('/v1/flows')
-      .set('authorization', tenant.bearer('designer'))
-      .send({ templateId: 'appointment-reminder' })
-      .expect(201);
-    await http()
-      .post(`/v1/flows/${created.body.id as string}/publish`)
-      .set('authorization', tenant.bearer('designer'))
-      .send({ message: 'v1' })
-      .expect(201);
-    return created.body.id as string;
-  }
-
   beforeAll(async () => {
     app = await createTestApp({
       env: { WORKER_TOKEN, RATE_LIMIT_PER_MINUTE: '0' },
@@ -89,14 +75,8 @@ describe('calls: POST /v1/calls, reads, cancel and the worker routes', () => {
     vi.spyOn(app.get(CallsClock), 'now').mockImplementation(() => new Date(NOW));
     queue = app.get<Queue>(getQueueToken(CALLS_QUEUE));
     [a, b] = await Promise.all([createTenant(app, 'Calls Acme LLC'), createTenant(app, 'Calls Beta Inc')]);
-    for (const tenant of [a, b]) {
-      await http()
-        .post('/v1/caller-ids')
-        .set('authorization', tenant.bearer('operator'))
-        .send({ phone: CALLER_ID, verifiedOwned: true, label: 'main line' })
-        .expect(201);
-    }
-    [flowA, flowB] = await Promise.all([createPublishedFlow(a), createPublishedFlow(b)]);
+    for (const tenant of [a, b]) await ownCallerId(app, tenant, CALLER_ID);
+    [flowA, flowB] = await Promise.all([publishedTemplate(app, a), publishedTemplate(app, b)]);
   }, 60_000);
 
   afterAll(async () => {
@@ -173,7 +153,7 @@ describe('calls: POST /v1/calls, reads, cancel and the worker routes', () => {
 
     // a used key is answered before the body is judged: the same body replays its call even once
     // the flow is gone, another body is a conflict whatever is wrong with it
-    const flowId = await createPublishedFlow(a);
+    const flowId = await publishedTemplate(app, a);
     const usedKey = `used-${phone}`;
     const placed = await place(a, callBody(a, phone, { flowId }), usedKey).expect(202);
     await http().delete(`/v1/flows/${flowId}`).set('authorization', a.bearer('designer')).expect(204);

@@ -8,7 +8,7 @@ import { CallsClock } from '../src/calls/calls.clock.js';
 import { CALLS_QUEUE } from '../src/calls/jobs/calls.queue.js';
 import { CampaignSweeper } from '../src/campaigns/campaign-sweeper.js';
 import { WebhooksService } from '../src/webhooks/webhooks.service.js';
-import { createTenant, recordConsent, type TestTenant } from './fixtures.js';
+import { createTenant, ownCallerId, publishedTemplate, recordConsent, type TestTenant } from './fixtures.js';
 import { createTestApp } from './test-app.js';
 
 type Json = Record<string, unknown>;
@@ -81,22 +81,8 @@ describe('campaign recovery: background planning of large campaigns, the sweeper
     db = app.get(DataSource);
     queue = app.get<Queue>(getQueueToken(CALLS_QUEUE));
     tenant = await createTenant(app, 'Recovery Dental LLC');
-    await http()
-      .post('/v1/caller-ids')
-      .set('authorization', tenant.bearer('operator'))
-      .send({ phone: CALLER_ID, verifiedOwned: true })
-      .expect(201);
-    const flow = await http()
-      .post('/v1/flows')
-      .set('authorization', tenant.bearer('designer'))
-      .send({ templateId: 'appointment-reminder' })
-      .expect(201);
-    flowId = flow.body.id as string;
-    await http()
-      .post(`/v1/flows/${flowId}/publish`)
-      .set('authorization', tenant.bearer('designer'))
-      .send({ message: 'v1' })
-      .expect(201);
+    await ownCallerId(app, tenant, CALLER_ID);
+    flowId = await publishedTemplate(app, tenant);
   }, 60_000);
 
   afterAll(async () => {

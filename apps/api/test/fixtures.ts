@@ -104,3 +104,32 @@ export async function recordConsent(
     .send(consentEvidence(tenant, phone, overrides))
     .expect(201);
 }
+
+/** Registers `phone` as a caller id the tenant owns (verified), through `POST /v1/caller-ids`. */
+export async function ownCallerId(app: INestApplication, tenant: TestTenant, phone: string): Promise<void> {
+  await request(app.getHttpServer())
+    .post('/v1/caller-ids')
+    .set('authorization', tenant.bearer('operator'))
+    .send({ phone, verifiedOwned: true, label: 'main line' })
+    .expect(201);
+}
+
+/** Creates a flow from an example template and publishes it as version 1; answers the flow id. */
+export async function publishedTemplate(
+  app: INestApplication,
+  tenant: TestTenant,
+  templateId = 'appointment-reminder',
+): Promise<string> {
+  const created = await request(app.getHttpServer())
+    .post('/v1/flows')
+    .set('authorization', tenant.bearer('designer'))
+    .send({ templateId })
+    .expect(201);
+  const flowId = created.body.id as string;
+  await request(app.getHttpServer())
+    .post(`/v1/flows/${flowId}/publish`)
+    .set('authorization', tenant.bearer('designer'))
+    .send({ message: 'v1' })
+    .expect(201);
+  return flowId;
+}

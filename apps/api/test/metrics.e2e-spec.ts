@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CallsClock } from '../src/calls/calls.clock.js';
 import { CALLS_QUEUE } from '../src/calls/jobs/calls.queue.js';
 import { MetricsService } from '../src/metrics/metrics.service.js';
-import { consentEvidence, createTenant, type TestTenant } from './fixtures.js';
+import { consentEvidence, createTenant, ownCallerId, publishedTemplate, type TestTenant } from './fixtures.js';
 import { createTestApp } from './test-app.js';
 
 /** The value of one series in a Prometheus text exposition, or undefined when it is absent. */
@@ -160,22 +160,8 @@ describe('GET /metrics: calls, decisions and queues', () => {
     vi.spyOn(app.get(CallsClock), 'now').mockImplementation(() => new Date(clock));
     calls = app.get<Queue>(getQueueToken(CALLS_QUEUE));
     tenant = await createTenant(app, 'Metrics Acme LLC');
-    await http()
-      .post('/v1/caller-ids')
-      .set('authorization', tenant.bearer('operator'))
-      .send({ phone: CALLER_ID, verifiedOwned: true, label: 'main line' })
-      .expect(201);
-    const created = await http()
-      .post('/v1/flows')
-      .set('authorization', tenant.bearer('designer'))
-      .send({ templateId: 'appointment-reminder' })
-      .expect(201);
-    flowId = created.body.id as string;
-    await http()
-      .post(`/v1/flows/${flowId}/publish`)
-      .set('authorization', tenant.bearer('designer'))
-      .send({ message: 'v1' })
-      .expect(201);
+    await ownCallerId(app, tenant, CALLER_ID);
+    flowId = await publishedTemplate(app, tenant);
   }, 60_000);
   afterAll(async () => {
     vi.restoreAllMocks();

@@ -5,7 +5,7 @@ import { Webhook } from 'standardwebhooks';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CallsClock } from '../src/calls/calls.clock.js';
-import { consentEvidence, createTenant, type TestTenant } from './fixtures.js';
+import { consentEvidence, createTenant, ownCallerId, publishedTemplate, type TestTenant } from './fixtures.js';
 import { createTestApp } from './test-app.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -83,22 +83,8 @@ describe('webhooks: /v1/webhooks, signed deliveries, retries and the log', () =>
     app = await createTestApp({ env: { WORKER_TOKEN, RATE_LIMIT_PER_MINUTE: '0' } });
     vi.spyOn(app.get(CallsClock), 'now').mockImplementation(() => new Date(NOW));
     [a, b] = await Promise.all([createTenant(app, 'Hooks Acme LLC'), createTenant(app, 'Hooks Beta Inc')]);
-    await http()
-      .post('/v1/caller-ids')
-      .set('authorization', a.bearer('operator'))
-      .send({ phone: CALLER_ID, verifiedOwned: true, label: 'main line' })
-      .expect(201);
-    const flow = await http()
-      .post('/v1/flows')
-      .set('authorization', a.bearer('designer'))
-      .send({ templateId: 'appointment-reminder' })
-      .expect(201);
-    flowA = flow.body.id as string;
-    await http()
-      .post(`/v1/flows/${flowA}/publish`)
-      .set('authorization', a.bearer('designer'))
-      .send({ message: 'v1' })
-      .expect(201);
+    await ownCallerId(app, a, CALLER_ID);
+    flowA = await publishedTemplate(app, a);
   }, 60_000);
 
   afterAll(async () => {
