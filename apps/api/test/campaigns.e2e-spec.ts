@@ -11,7 +11,7 @@ import { CallsClock } from '../src/calls/calls.clock.js';
 import { CallsRepository } from '../src/calls/calls.repository.js';
 import { CALLS_QUEUE } from '../src/calls/jobs/calls.queue.js';
 import { WebhooksService } from '../src/webhooks/webhooks.service.js';
-import { createTenant, recordConsent, type TestTenant } from './fixtures.js';
+import { createTenant, ownCallerId, publishedTemplate, recordConsent, type TestTenant } from './fixtures.js';
 import { createTestApp } from './test-app.js';
 
 type Json = Record<string, unknown>;
@@ -103,20 +103,6 @@ describe('campaigns: /v1/campaigns, contacts, planning, pacing, retries', () => 
   const complete = (id: string, disposition: string) =>
     http().post(`/internal/calls/${id}/complete`).set('authorization', worker).send({ disposition });
 
-  async function publishedFlow(tenant: TestTenant): Promise<string> {
-    const created = await http()
-      .post('/v1/flows')
-      .set('authorization', tenant.bearer('designer'))
-      .send({ templateId: 'appointment-reminder' })
-      .expect(201);
-    await http()
-      .post(`/v1/flows/${created.body.id as string}/publish`)
-      .set('authorization', tenant.bearer('designer'))
-      .send({ message: 'v1' })
-      .expect(201);
-    return created.body.id as string;
-  }
-
   const campaignRows = async (tenant: TestTenant): Promise<number> =>
     Number(
       (
@@ -138,14 +124,8 @@ describe('campaigns: /v1/campaigns, contacts, planning, pacing, retries', () => 
     queue = app.get<Queue>(getQueueToken(CALLS_QUEUE));
     db = app.get(DataSource);
     [a, b] = await Promise.all([createTenant(app, 'Campaigns Acme LLC'), createTenant(app, 'Campaigns Beta Inc')]);
-    for (const tenant of [a, b]) {
-      await http()
-        .post('/v1/caller-ids')
-        .set('authorization', tenant.bearer('operator'))
-        .send({ phone: CALLER_ID, verifiedOwned: true, label: 'main line' })
-        .expect(201);
-    }
-    [flowA, flowB] = await Promise.all([publishedFlow(a), publishedFlow(b)]);
+    for (const tenant of [a, b]) await ownCallerId(app, tenant, CALLER_ID);
+    [flowA, flowB] = await Promise.all([publishedTemplate(app, a), publishedTemplate(app, b)]);
   }, 60_000);
 
   beforeEach(() => {
@@ -428,7 +408,15 @@ describe('campaigns: /v1/campaigns, contacts, planning, pacing, retries', () => 
     expect((await action(id, 'resume').expect(409)).body.error.details[0].message).toBe('cancelled');
     await addJson(id, [{ phone: nextPhone(), variables: { first_name: 'Ada' } }]).expect(409);
     // a cancelled campaign never reports completion
-    expect((await getCampaign(id)).status).toBe('cancelled');
+    const final = await getCampaign(id);
+    expect(final.status).toBe('cancelled');
+    // the list carries each campaign's counters, the same as the campaign's own page
+    const listed = await http().get('/v1/campaigns?limit=200').set('authorization', a.bearer('viewer')).expect(200);
+    const items = listed.body.items as Array<Json & { counters: Json }>;
+    expect(items.find((c) => c.id === id)?.counters).toEqual(final.counters);
+    const fresh = await createCampaign();
+    const withFresh = await http().get('/v1/campaigns?limit=1').set('authorization', a.bearer('viewer')).expect(200);
+    expect(withFresh.body.items[0]).toMatchObject({ id: fresh, counters: { contacts: 0, pending: 0 } });
   });
 
   it("consent coverage of a campaign's contacts for the compliance reviewer; another organisation's campaign is a 404", async () => {

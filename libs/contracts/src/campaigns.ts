@@ -147,7 +147,8 @@ export type Campaign = z.infer<typeof CampaignSchema>;
 export const CampaignDetailSchema = CampaignSchema.extend({ counters: CampaignCountersSchema });
 export type CampaignDetail = z.infer<typeof CampaignDetailSchema>;
 
-export const CampaignPageSchema = pageSchema(CampaignSchema);
+/** A page of campaigns, each with its live counters. */
+export const CampaignPageSchema = pageSchema(CampaignDetailSchema);
 export const CampaignListQuerySchema = PageQuerySchema.extend({
   status: z.enum(CAMPAIGN_STATUSES).optional(),
 });

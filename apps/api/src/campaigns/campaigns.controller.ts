@@ -17,7 +17,6 @@ import {
   type AddContactsResult,
   type Call,
   type CallListQuery,
-  type Campaign,
   type CampaignContact,
   type CampaignContactListQuery,
   type CampaignDetail,
@@ -68,12 +67,12 @@ export class CampaignsController {
   @Authorize('campaigns:read')
   @Route({
     summary: 'List campaigns',
-    description: 'Newest first, optionally of one status.',
+    description: 'Newest first, optionally of one status; each with its live counters.',
     tags: ['campaigns'],
     query: CampaignListQuerySchema,
     responses: { 200: { description: 'A page of campaigns', schema: CampaignPageSchema }, ...BAD_INPUT },
   })
-  list(@CurrentPrincipal() principal: Principal, @Query() query: CampaignListQuery): Promise<Page<Campaign>> {
+  list(@CurrentPrincipal() principal: Principal, @Query() query: CampaignListQuery): Promise<Page<CampaignDetail>> {
     return this.campaigns.list(principal, query);
   }
 

@@ -142,27 +142,35 @@ export class CampaignsRepository {
 
   // ------------------------------------------------------------------ counters
 
-  async counters(campaignId: string): Promise<CounterRows> {
+  /** The counts behind the counters of each campaign (a page of a list counts in three statements). */
+  async counters(campaignIds: string[]): Promise<Map<string, CounterRows>> {
+    const counted = new Map<string, CounterRows>(
+      campaignIds.map((id) => [id, { states: [], dispositions: [], reasons: [] }]),
+    );
+    if (campaignIds.length === 0) return counted;
     const [states, dispositions, reasons] = await Promise.all([
-      this.dataSource.query<Array<{ state: string; n: number }>>(
-        `SELECT ${EFFECTIVE_STATE} AS state, count(*)::int AS n
+      this.dataSource.query<Array<{ campaign_id: string; state: string; n: number }>>(
+        `SELECT ct.campaign_id, ${EFFECTIVE_STATE} AS state, count(*)::int AS n
            FROM campaign_contacts ct LEFT JOIN calls lc ON lc.id = ct.last_call_id
-          WHERE ct.campaign_id = $1 GROUP BY 1`,
-        [campaignId],
+          WHERE ct.campaign_id = ANY($1::uuid[]) GROUP BY 1, 2`,
+        [campaignIds],
       ),
-      this.dataSource.query<Array<{ disposition: string; n: number }>>(
-        `SELECT last_disposition AS disposition, count(*)::int AS n FROM campaign_contacts
-          WHERE campaign_id = $1 AND last_disposition IS NOT NULL
-            AND state IN ('completed', 'failed') GROUP BY 1`,
-        [campaignId],
+      this.dataSource.query<Array<{ campaign_id: string; disposition: string; n: number }>>(
+        `SELECT campaign_id, last_disposition AS disposition, count(*)::int AS n FROM campaign_contacts
+          WHERE campaign_id = ANY($1::uuid[]) AND last_disposition IS NOT NULL
+            AND state IN ('completed', 'failed') GROUP BY 1, 2`,
+        [campaignIds],
       ),
-      this.dataSource.query<Array<{ reason: string; n: number }>>(
-        `SELECT reason, count(*)::int AS n FROM campaign_contacts, unnest(reasons) AS reason
-          WHERE campaign_id = $1 AND state = 'blocked' GROUP BY 1`,
-        [campaignId],
+      this.dataSource.query<Array<{ campaign_id: string; reason: string; n: number }>>(
+        `SELECT campaign_id, reason, count(*)::int AS n FROM campaign_contacts, unnest(reasons) AS reason
+          WHERE campaign_id = ANY($1::uuid[]) AND state = 'blocked' GROUP BY 1, 2`,
+        [campaignIds],
       ),
     ]);
-    return { states, dispositions, reasons };
+    for (const row of states) counted.get(row.campaign_id)?.states.push(row);
+    for (const row of dispositions) counted.get(row.campaign_id)?.dispositions.push(row);
+    for (const row of reasons) counted.get(row.campaign_id)?.reasons.push(row);
+    return counted;
   }
 
   /**

@@ -33,7 +33,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { CampaignPlanner, type PlanSummary } from './campaign-planner.js';
 import type { CampaignEntity } from './campaign.entity.js';
-import { CampaignsRepository, type ContactRow } from './campaigns.repository.js';
+import { CampaignsRepository, type ContactRow, type CounterRows } from './campaigns.repository.js';
 import { CampaignError } from './campaigns.errors.js';
 import type { ParsedContacts } from './contact-import.js';
 
@@ -121,14 +121,18 @@ export class CampaignsService implements OnModuleInit {
     return { ...view(campaign), counters: emptyCounters() };
   }
 
-  async list(principal: Principal, query: CampaignListQuery): Promise<Page<Campaign>> {
+  /** A page of campaigns, each with its live counters (counted for the whole page at once). */
+  async list(principal: Principal, query: CampaignListQuery): Promise<Page<CampaignDetail>> {
     const rows = await this.repository.list(
       principal.organizationId,
       { status: query.status },
       decodeCursor(query.cursor),
       query.limit,
     );
-    return toPage(rows, query.limit, view);
+    const shown = rows.slice(0, query.limit);
+    const counters = await this.countersOf(shown.map((row) => row.id));
+    const byId = new Map(shown.map((row, i) => [row.id, counters[i]!]));
+    return toPage(rows, query.limit, (row) => ({ ...view(row), counters: byId.get(row.id)! }));
   }
 
   async get(principal: Principal, id: string): Promise<CampaignDetail> {
@@ -345,27 +349,13 @@ export class CampaignsService implements OnModuleInit {
   // ------------------------------------------------------------------ helpers
 
   private async counters(campaignId: string): Promise<CampaignCounters> {
-    const rows = await this.repository.counters(campaignId);
-    const counters = emptyCounters();
-    const key: Record<string, keyof Omit<CampaignCounters, 'contacts' | 'byDisposition' | 'blockedByReason'>> = {
-      pending: 'pending',
-      scheduled: 'scheduled',
-      queued: 'queued',
-      in_progress: 'inProgress',
-      completed: 'completed',
-      failed: 'failed',
-      blocked: 'blocked',
-      cancelled: 'cancelled',
-      expired: 'expired',
-    };
-    for (const row of rows.states) {
-      counters.contacts += row.n;
-      const name = key[row.state];
-      if (name) counters[name] += row.n;
-    }
-    for (const row of rows.dispositions) counters.byDisposition[row.disposition] = row.n;
-    for (const row of rows.reasons) counters.blockedByReason[row.reason] = row.n;
-    return counters;
+    return (await this.countersOf([campaignId]))[0]!;
+  }
+
+  /** The live counters of each campaign, in the order of the ids. */
+  private async countersOf(campaignIds: string[]): Promise<CampaignCounters[]> {
+    const counted = await this.repository.counters(campaignIds);
+    return campaignIds.map((id) => countersFrom(counted.get(id)!));
   }
 
   private async removeJobs(attempts: Array<{ callId: string; attempt: number }>): Promise<void> {
@@ -477,4 +467,28 @@ function contactView(row: ContactRow, fullNumbers: boolean): CampaignContact {
     lastDisposition: row.lastDisposition,
     reasons: row.reasons,
   };
+}
+
+/** The counters of one campaign from its counts by state, disposition and blocking reason. */
+function countersFrom(rows: CounterRows): CampaignCounters {
+  const counters = emptyCounters();
+  const key: Record<string, keyof Omit<CampaignCounters, 'contacts' | 'byDisposition' | 'blockedByReason'>> = {
+    pending: 'pending',
+    scheduled: 'scheduled',
+    queued: 'queued',
+    in_progress: 'inProgress',
+    completed: 'completed',
+    failed: 'failed',
+    blocked: 'blocked',
+    cancelled: 'cancelled',
+    expired: 'expired',
+  };
+  for (const row of rows.states) {
+    counters.contacts += row.n;
+    const name = key[row.state];
+    if (name) counters[name] += row.n;
+  }
+  for (const row of rows.dispositions) counters.byDisposition[row.disposition] = row.n;
+  for (const row of rows.reasons) counters.blockedByReason[row.reason] = row.n;
+  return counters;
 }

@@ -8,7 +8,7 @@ import { getCampaign, listCampaigns } from '../modules/campaigns/api.js';
 import { CampaignFormPanel } from '../modules/campaigns/CampaignForm.js';
 import { counterView, isLive, POLL_MS } from '../modules/campaigns/counters.js';
 import { ProgressBar } from '../modules/campaigns/ProgressBar.js';
-import { CAMPAIGN_STATUSES, type CampaignStatus, type CampaignWithCounters } from '../modules/campaigns/types.js';
+import { CAMPAIGN_STATUSES, type CampaignDetail, type CampaignStatus } from '../modules/campaigns/types.js';
 import { hrefOf, navigate } from '../router.js';
 
 /**
@@ -17,7 +17,7 @@ import { hrefOf, navigate } from '../router.js';
  */
 export function CampaignsPage() {
   const [status, setStatus] = useState<CampaignStatus | ''>('');
-  const [campaigns, setCampaigns] = useState<CampaignWithCounters[] | null>(null);
+  const [campaigns, setCampaigns] = useState<CampaignDetail[] | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
   const [flows, setFlows] = useState<Map<string, FlowSummary>>(new Map());
   const [creating, setCreating] = useState(false);
@@ -25,18 +25,12 @@ export function CampaignsPage() {
   const permissions = usePermissions();
   const canWrite = allows(permissions, 'campaigns:write');
 
-  /** list items carry no counters: each campaign's are read (a page is at most 50, counted by SQL) */
-  const withCounters = (items: CampaignWithCounters[]): Promise<CampaignWithCounters[]> =>
-    Promise.all(items.map((c) => (c.counters ? Promise.resolve(c) : getCampaign(c.id).catch(() => c))));
-
   useEffect(() => {
     const controller = new AbortController();
     setError(null);
     listCampaigns({ status }, controller.signal)
-      .then(async (page) => {
-        const items = await withCounters(page.items);
-        if (controller.signal.aborted) return;
-        setCampaigns(items);
+      .then((page) => {
+        setCampaigns(page.items);
         setCursor(page.nextCursor);
       })
       .catch((e: unknown) => !controller.signal.aborted && setError(e instanceof Error ? e.message : String(e)));
@@ -131,28 +125,26 @@ export function CampaignsPage() {
               </tr>
             </thead>
             <tbody>
-              {campaigns.map((c) => {
-                return (
-                  <tr key={c.id} data-testid="campaign-row">
-                    <td>
-                      <a href={hrefOf({ name: 'campaign', id: c.id })}>{c.name}</a>
-                    </td>
-                    <td>
-                      <a href={hrefOf({ name: 'editor', id: c.flowId })}>{flows.get(c.flowId)?.name ?? 'Flow'}</a>
-                      <span className="muted"> v{c.flowVersion}</span>
-                    </td>
-                    <td>
-                      <StatusPill status={c.status} />
-                    </td>
-                    <td className="progress-cell">
-                      <ProgressBar view={counterView(c.counters)} />
-                    </td>
-                    <td className="nowrap" title={formatTime(c.createdAt)}>
-                      {listTime(c.createdAt)}
-                    </td>
-                  </tr>
-                );
-              })}
+              {campaigns.map((c) => (
+                <tr key={c.id} data-testid="campaign-row">
+                  <td>
+                    <a href={hrefOf({ name: 'campaign', id: c.id })}>{c.name}</a>
+                  </td>
+                  <td>
+                    <a href={hrefOf({ name: 'editor', id: c.flowId })}>{flows.get(c.flowId)?.name ?? 'Flow'}</a>
+                    <span className="muted"> v{c.flowVersion}</span>
+                  </td>
+                  <td>
+                    <StatusPill status={c.status} />
+                  </td>
+                  <td className="progress-cell">
+                    <ProgressBar view={counterView(c.counters)} />
+                  </td>
+                  <td className="nowrap" title={formatTime(c.createdAt)}>
+                    {listTime(c.createdAt)}
+                  </td>
+                </tr>
+              ))}
             </tbody>
           </table>
         </div>
@@ -162,9 +154,8 @@ export function CampaignsPage() {
           type="button"
           onClick={() => {
             listCampaigns({ status, cursor })
-              .then(async (page) => {
-                const items = await withCounters(page.items);
-                setCampaigns((current) => [...(current ?? []), ...items]);
+              .then((page) => {
+                setCampaigns((current) => [...(current ?? []), ...page.items]);
                 setCursor(page.nextCursor);
               })
               .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));

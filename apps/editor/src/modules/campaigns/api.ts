@@ -20,7 +20,7 @@ export function listCampaigns(query: { status?: CampaignStatus | ''; cursor?: st
   const params = new URLSearchParams({ limit: '50' });
   if (query.status) params.set('status', query.status);
   if (query.cursor) params.set('cursor', query.cursor);
-  return api<Page<Campaign>>(`/v1/campaigns?${params.toString()}`, signal ? { signal } : {});
+  return api<Page<CampaignDetail>>(`/v1/campaigns?${params.toString()}`, signal ? { signal } : {});
 }
 
 export const getCampaign = (id: string, signal?: AbortSignal) =>

@@ -33,6 +33,3 @@ export type CreateCampaignRequest = Omit<CreateCampaignBody, 'variables' | 'retr
   variables?: Record<string, unknown>;
   retry?: Partial<CreateCampaignBody['retry'] & object>;
 };
-
-/** A list item: `GET /v1/campaigns` carries no counters, the page reads them per campaign. */
-export type CampaignWithCounters = Campaign & { counters?: CampaignCounters };
