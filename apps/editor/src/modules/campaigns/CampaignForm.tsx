@@ -14,18 +14,9 @@ import {
   type FormErrors,
   type FormField,
 } from './campaign-form.js';
+import { DAY_NAMES } from './counters.js';
 import { inputVariablesOf, PLACEHOLDERS, type InputVariable } from './flow-inputs.js';
 import { RETRY_ON, WEEKDAYS, type Campaign } from './types.js';
-
-const DAY_LABELS: Record<string, string> = {
-  mon: 'Mon',
-  tue: 'Tue',
-  wed: 'Wed',
-  thu: 'Thu',
-  fri: 'Fri',
-  sat: 'Sat',
-  sun: 'Sun',
-};
 
 const inputId = (field: FormField) => `campaign-${field.replace('.', '-')}`;
 
@@ -299,7 +290,7 @@ export function CampaignFormPanel({ onCreated, onCancel }: { onCreated: (c: Camp
                   onChange={() => set('windowDays', toggle(form.windowDays, day))}
                   data-testid={`campaign-day-${day}`}
                 />
-                {DAY_LABELS[day]}
+                {DAY_NAMES[day]}
               </label>
             ))}
           </div>

@@ -105,7 +105,8 @@ export function actionBlocker(action: CampaignAction, counters: CampaignCounters
 export const isLive = (status: CampaignStatus, counters?: CampaignCounters): boolean =>
   status === 'running' || (counters?.inProgress ?? 0) > 0;
 
-const DAY_NAMES: Record<string, string> = {
+/** A weekday's short name, as the window is written on the campaign pages and form. */
+export const DAY_NAMES: Record<string, string> = {
   mon: 'Mon',
   tue: 'Tue',
   wed: 'Wed',
